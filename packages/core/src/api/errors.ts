@@ -1,0 +1,230 @@
+/**
+ * Errors raised by the Pact client. Every one of them is safe to log: none carries the API token,
+ * in its message, its JSON or its cause.
+ */
+
+/** HTTP methods the Pact API uses. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+
+/** What Pact's error table says each status means, phrased as what to do about it. */
+const STATUS_ADVICE: Record<number, string> = {
+  400: 'Pact rejected the request as malformed (400 Bad Request); check the parameters against the API reference',
+  401: 'Pact refused the API token (401 Unauthorized); check the token from your Pact account settings',
+  402: "the company's paywall is on (402 Payment Required); pay for the company in Pact before making API requests",
+  403: 'this endpoint is not available to your account (403 Forbidden)',
+  404: 'not found (404): the company, channel, conversation or job does not exist or is not yours',
+  405: 'Pact does not allow this method on this path (405 Method Not Allowed)',
+  406: 'Pact answers JSON only (406 Not Acceptable)',
+  410: 'the resource was removed from Pact (410 Gone)',
+  418: "Pact declined the request (418 I'm a teapot)",
+  429: 'rate limited by Pact (429 Too Many Requests); slow down',
+  500: 'Pact had an internal error (500); try again later',
+  502: 'Pact is temporarily offline for maintenance (502 Bad Gateway); try again later',
+  503: 'Pact is temporarily offline for maintenance (503 Service Unavailable); try again later',
+  504: 'Pact did not answer in time (504 Gateway Timeout); try again later',
+};
+
+/** Pulls a short human description out of whatever error body Pact sent. */
+function describeBody(body: unknown): string | undefined {
+  if (typeof body === 'string') return body.trim().slice(0, 300) || undefined;
+  if (body === null || typeof body !== 'object') return undefined;
+  const record = body as Record<string, unknown>;
+  for (const field of ['message', 'error', 'errors', 'description', 'details']) {
+    const value = record[field];
+    if (value === undefined || value === null || value === '') continue;
+    const text = typeof value === 'string' ? value : JSON.stringify(value);
+    return text.slice(0, 300);
+  }
+  return undefined;
+}
+
+/** Base class of every error the client raises. */
+export class PactError extends Error {
+  override name = 'PactError';
+}
+
+/** Facts about a failed call, shared by the client's error classes. */
+export interface PactCallInfo {
+  /** HTTP method of the call. */
+  method: HttpMethod;
+  /** Path of the call, without the host and without any credentials. */
+  path: string;
+  /** How many attempts were made before giving up (1 when nothing was retried). */
+  attempts?: number;
+}
+
+/** Details of a {@link PactApiError}. */
+export interface PactApiErrorInit extends PactCallInfo {
+  /** HTTP status Pact answered with (a 2xx when the body said `"status": "errored"`). */
+  status: number;
+  /** Pact's response body, parsed as JSON when it was JSON. */
+  body: unknown;
+  /** Seconds Pact asked us to wait before retrying, from `Retry-After` or the body. */
+  retryAfterSeconds?: number | undefined;
+}
+
+/**
+ * Pact answered, and the answer was an error: a non-2xx status, or a 2xx whose body says
+ * `"status": "errored"`. Carries the status, the call and Pact's parsed body.
+ */
+export class PactApiError extends PactError {
+  override name = 'PactApiError';
+  /** HTTP status Pact answered with. */
+  readonly status: number;
+  /** HTTP method of the failed call. */
+  readonly method: HttpMethod;
+  /** Path of the failed call (no host, no credentials). */
+  readonly path: string;
+  /** Pact's response body, parsed as JSON when it was JSON. */
+  readonly body: unknown;
+  /** Seconds Pact asked us to wait, for 429 answers. */
+  readonly retryAfterSeconds: number | undefined;
+  /** Attempts made before giving up. */
+  readonly attempts: number;
+
+  constructor(init: PactApiErrorInit) {
+    super(PactApiError.compose(init));
+    this.status = init.status;
+    this.method = init.method;
+    this.path = init.path;
+    this.body = init.body;
+    this.retryAfterSeconds = init.retryAfterSeconds;
+    this.attempts = init.attempts ?? 1;
+  }
+
+  private static compose(init: PactApiErrorInit): string {
+    const isErroredBody = init.status >= 200 && init.status < 300;
+    let advice = isErroredBody
+      ? `Pact answered ${init.status} but reported the request as errored`
+      : (STATUS_ADVICE[init.status] ?? `Pact answered HTTP ${init.status}`);
+    if (init.status === 429 && init.retryAfterSeconds !== undefined) {
+      advice = `rate limited by Pact (429 Too Many Requests); retry after ${init.retryAfterSeconds} s`;
+    }
+    const detail = describeBody(init.body);
+    const tries = init.attempts && init.attempts > 1 ? ` after ${init.attempts} attempts` : '';
+    return `${init.method} ${init.path} failed${tries}: ${advice}${detail ? ` — Pact said: ${detail}` : ''}`;
+  }
+
+  /** A plain object for logs and JSON: the facts of the failure, never a credential. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      status: this.status,
+      method: this.method,
+      path: this.path,
+      body: this.body,
+      attempts: this.attempts,
+      retryAfterSeconds: this.retryAfterSeconds,
+    };
+  }
+}
+
+/** Details of a {@link PactNetworkError}. */
+export interface PactNetworkErrorInit extends PactCallInfo {
+  /** The system or undici error code, such as `ECONNREFUSED` or `UND_ERR_SOCKET`. */
+  code: string | undefined;
+  /** False when the request surely never reached Pact (connection refused, DNS failure). */
+  requestSent: boolean;
+  /** The underlying error. */
+  cause?: unknown;
+}
+
+/** The call never got an answer from Pact: the connection failed or broke. */
+export class PactNetworkError extends PactError {
+  override name = 'PactNetworkError';
+  /** The system or undici error code. */
+  readonly code: string | undefined;
+  /** HTTP method of the failed call. */
+  readonly method: HttpMethod;
+  /** Path of the failed call. */
+  readonly path: string;
+  /** False when the request surely never reached Pact, so repeating it cannot duplicate anything. */
+  readonly requestSent: boolean;
+  /** Attempts made before giving up. */
+  readonly attempts: number;
+
+  constructor(init: PactNetworkErrorInit) {
+    const reason = init.requestSent
+      ? 'the connection to Pact broke before an answer arrived'
+      : 'could not connect to Pact';
+    const tries = init.attempts && init.attempts > 1 ? ` after ${init.attempts} attempts` : '';
+    super(
+      `${init.method} ${init.path} failed${tries}: ${reason} (${init.code ?? 'network error'})`,
+      {
+        cause: init.cause,
+      },
+    );
+    this.code = init.code;
+    this.method = init.method;
+    this.path = init.path;
+    this.requestSent = init.requestSent;
+    this.attempts = init.attempts ?? 1;
+  }
+
+  /** A plain object for logs and JSON. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      code: this.code,
+      method: this.method,
+      path: this.path,
+      requestSent: this.requestSent,
+      attempts: this.attempts,
+    };
+  }
+}
+
+/** Details of a {@link PactTimeoutError}. */
+export interface PactTimeoutErrorInit extends PactCallInfo {
+  /** The per-request timeout that ran out, in milliseconds. */
+  timeoutMs: number;
+}
+
+/**
+ * Pact did not answer within the per-request timeout. The request may have been accepted, so a
+ * call that creates something is never repeated after this error.
+ */
+export class PactTimeoutError extends PactError {
+  override name = 'PactTimeoutError';
+  /** HTTP method of the failed call. */
+  readonly method: HttpMethod;
+  /** Path of the failed call. */
+  readonly path: string;
+  /** The timeout that ran out, in milliseconds. */
+  readonly timeoutMs: number;
+  /** Attempts made before giving up. */
+  readonly attempts: number;
+
+  constructor(init: PactTimeoutErrorInit) {
+    const tries = init.attempts && init.attempts > 1 ? ` after ${init.attempts} attempts` : '';
+    super(
+      `${init.method} ${init.path} failed${tries}: Pact did not answer within ${init.timeoutMs} ms`,
+    );
+    this.method = init.method;
+    this.path = init.path;
+    this.timeoutMs = init.timeoutMs;
+    this.attempts = init.attempts ?? 1;
+  }
+
+  /** A plain object for logs and JSON. */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      message: this.message,
+      method: this.method,
+      path: this.path,
+      timeoutMs: this.timeoutMs,
+      attempts: this.attempts,
+    };
+  }
+}
+
+/**
+ * An argument was wrong, and no request was sent. The message names the argument, what it was
+ * and what is allowed.
+ */
+export class PactArgumentError extends PactError {
+  override name = 'PactArgumentError';
+}

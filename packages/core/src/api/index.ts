@@ -1,0 +1,41 @@
+export { PactClient, PACT_API_URL, type PactClientOptions } from './client.js';
+export {
+  PactError,
+  PactApiError,
+  PactNetworkError,
+  PactTimeoutError,
+  PactArgumentError,
+  type HttpMethod,
+  type PactApiErrorInit,
+  type PactCallInfo,
+  type PactNetworkErrorInit,
+  type PactTimeoutErrorInit,
+} from './errors.js';
+export type { RequestOptions, RetryEvent, PactClientEvents } from './request.js';
+export {
+  LocalRateLimiter,
+  DEFAULT_RATE_LIMIT,
+  type RateLimiter,
+  type RateLimitOptions,
+} from './rate-limit.js';
+export type { RetryOptions, RequestEffect } from './retry.js';
+export type { FileInput, FileData } from './multipart.js';
+export { checkButtons, MAX_BUTTONS, MAX_BUTTON_TITLE, MAX_INTERACTIVE_BODY } from './validate.js';
+export type * from './types.js';
+export type {
+  CreateCompanyParams,
+  UpdateCompanyParams,
+  CompaniesApi,
+} from './resources/companies.js';
+export type * from './resources/channels.js';
+export type { CreateConversationParams, ConversationsApi } from './resources/conversations.js';
+export type { SendMessageParams, InteractiveButtons, MessagesApi } from './resources/messages.js';
+export type {
+  UploadParams,
+  UploadOptions,
+  AttachmentMetadata,
+  AttachmentsApi,
+} from './resources/attachments.js';
+export type { WabaTemplatesApi } from './resources/waba-templates.js';
+export type { JobsApi } from './resources/jobs.js';
+export { parsePactDate } from './dates.js';

@@ -1,0 +1,163 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EventEmitter } from 'eventemitter3';
+import {
+  PactApiError,
+  PactArgumentError,
+  PactNetworkError,
+  PactTimeoutError,
+  type HttpMethod,
+} from './errors.js';
+import type { MultipartBody } from './multipart.js';
+import type { RateLimiter } from './rate-limit.js';
+import { isRetryable, retryDelayMs, type RequestEffect, type RetryPolicy } from './retry.js';
+import type { HttpTransport } from './transport.js';
+
+/** Per-call options every client method accepts as its last argument. */
+export interface RequestOptions {
+  /** The company to act on, when the client was created without `companyId` or for another one. */
+  companyId?: number | undefined;
+  /** Aborts the call (and its retries). */
+  signal?: AbortSignal | undefined;
+  /** Per-request timeout for this call, in ms. */
+  timeoutMs?: number | undefined;
+}
+
+/** Reported before every retry. */
+export interface RetryEvent {
+  method: HttpMethod;
+  path: string;
+  /** The attempt that failed, counting from 1. */
+  attempt: number;
+  /** How long the client waits before the next attempt, in ms. */
+  delayMs: number;
+  /** Why the attempt failed. */
+  error: Error;
+}
+
+/** Events of a `PactClient`. */
+export interface PactClientEvents {
+  /** An attempt failed and the call will be tried again. */
+  retry: (event: RetryEvent) => void;
+  /** A call failed for good; its promise rejects with this error. */
+  error: (error: Error) => void;
+}
+
+/** A call, described for the retrying executor. */
+export interface ApiCall {
+  method: HttpMethod;
+  /** Path below the base URL, with its query string. */
+  path: string;
+  json?: unknown;
+  /** Builds the multipart body, once; every attempt streams it anew (a one-shot stream only while unread). */
+  multipart?: (() => Promise<MultipartBody>) | undefined;
+  effect: RequestEffect;
+  /** Rate-limit key: set for sends, which spend the company's sending budget. */
+  budgetKey?: string | undefined;
+  options?: RequestOptions | undefined;
+}
+
+/** What the executor needs from its client. */
+export interface ExecutorDeps {
+  transport: HttpTransport;
+  policy: RetryPolicy;
+  timeoutMs: number;
+  limiter: RateLimiter | undefined;
+  events: EventEmitter<PactClientEvents>;
+  token: string;
+}
+
+/** Replaces every occurrence of the token in a parsed body, in case Pact echoes it back. */
+function redact(value: unknown, token: string): unknown {
+  if (typeof value === 'string')
+    return value.includes(token) ? value.split(token).join('[redacted]') : value;
+  if (Array.isArray(value)) return value.map((item) => redact(item, token));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, token)]));
+  }
+  return value;
+}
+
+/** Re-creates a failure with the number of attempts made, for its message. */
+function finalError(error: unknown, attempts: number, token: string): unknown {
+  if (error instanceof PactApiError) {
+    return new PactApiError({
+      status: error.status,
+      method: error.method,
+      path: error.path,
+      body: redact(error.body, token),
+      retryAfterSeconds: error.retryAfterSeconds,
+      attempts,
+    });
+  }
+  if (attempts === 1) return error;
+  if (error instanceof PactNetworkError) {
+    return new PactNetworkError({
+      method: error.method,
+      path: error.path,
+      code: error.code,
+      requestSent: error.requestSent,
+      cause: error.cause,
+      attempts,
+    });
+  }
+  if (error instanceof PactTimeoutError) {
+    return new PactTimeoutError({
+      method: error.method,
+      path: error.path,
+      timeoutMs: error.timeoutMs,
+      attempts,
+    });
+  }
+  return error;
+}
+
+/**
+ * Runs a call with the client's policies: the sending budget, the per-request timeout, and
+ * retries with backoff while they are safe (see `isRetryable`), within a number of attempts and
+ * a total deadline.
+ */
+export async function execute(deps: ExecutorDeps, call: ApiCall): Promise<unknown> {
+  const { transport, policy, limiter, events } = deps;
+  const signal = call.options?.signal;
+  const timeoutMs = call.options?.timeoutMs ?? deps.timeoutMs;
+  const startedAt = Date.now();
+  let body: MultipartBody | undefined;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      if (call.multipart && !body) body = await call.multipart();
+      if (limiter && call.budgetKey) await limiter.acquire(call.budgetKey, signal);
+      const response = await transport.send({
+        method: call.method,
+        path: call.path,
+        json: call.json,
+        multipart: body,
+        timeoutMs,
+        signal,
+      });
+      return response.body;
+    } catch (error) {
+      if (error instanceof PactArgumentError || signal?.aborted) throw error;
+      const delayMs = retryDelayMs(error, attempt, policy);
+      if (error instanceof PactApiError && error.status === 429 && limiter && call.budgetKey) {
+        await limiter.pause(call.budgetKey, delayMs);
+      }
+      const retry =
+        attempt < policy.maxAttempts &&
+        isRetryable(error, call.effect, body?.replayable ?? true) &&
+        Date.now() - startedAt + delayMs <= policy.deadlineMs;
+      if (!retry) {
+        const failure = finalError(error, attempt, deps.token);
+        if (failure instanceof Error) events.emit('error', failure);
+        throw failure;
+      }
+      events.emit('retry', {
+        method: call.method,
+        path: call.path,
+        attempt,
+        delayMs,
+        error: error as Error,
+      });
+      await sleep(delayMs, undefined, signal ? { signal } : undefined);
+    }
+  }
+}
