@@ -3,3 +3,87 @@
  * @packageDocumentation
  */
 export * from './api/index.js';
+export {
+  Bot,
+  type BotOptions,
+  type StopReport,
+  type ErrorHandler,
+  type ContextConstructor,
+} from './bot.js';
+export {
+  Composer,
+  type Predicate,
+  type HearsTrigger,
+  type ActionTrigger,
+  type HearsContext,
+  type ActionContext,
+} from './composer/composer.js';
+export {
+  compose,
+  flatten,
+  NextCalledTwiceError,
+  type Middleware,
+  type MiddlewareFn,
+  type MiddlewareObj,
+  type NextFunction,
+} from './composer/middleware.js';
+export {
+  FILTER_QUERIES,
+  matchFilter,
+  type FilterQuery,
+  type Filtered,
+  type FilterShapes,
+} from './composer/filters.js';
+export {
+  Context,
+  type ReplyOptions,
+  type AttachOptions,
+  type AttachFile,
+  type ContextServices,
+} from './context/context.js';
+export type { ButtonSpec, ButtonPress } from './context/button-menus.js';
+export { splitText, textLimitOf, TEXT_LIMITS, type TextLimit } from './context/split-text.js';
+export { updateKind } from './context/update-kind.js';
+export type { Sent } from './outbound/sent.js';
+export { DeliveryError, DeliveryTimeoutError, SendCancelledError } from './outbound/errors.js';
+export type {
+  DeliveryReport,
+  DeliveryEvent,
+  DeliveredOptions,
+  DeliveryOptions,
+  DeliverySource,
+} from './outbound/delivery-tracker.js';
+export { session, conversationSessionKey, type SessionOptions } from './session/session.js';
+export { MemorySessionStore, type MemorySessionStoreOptions } from './session/memory-store.js';
+export type { SessionStore, SessionFlavor, SessionWriteOptions } from './session/types.js';
+export { MemoryState, memoryState, type MemoryStateOptions } from './state/memory-state.js';
+export { StateUnavailableError, isStateFailure } from './state/errors.js';
+export type {
+  BotState,
+  UpdateClaim,
+  ConversationLock,
+  Fence,
+  ClaimOptions,
+  LockOptions,
+} from './state/types.js';
+export type {
+  BotEvents,
+  UpdateInfo,
+  ErrorInfo,
+  DroppedInfo,
+  RejectedInfo,
+  UnknownInfo,
+} from './runtime/events.js';
+export type { RunOutcome } from './runtime/update-runner.js';
+export type { WebhookRequest, WebhookResult, WebhookResponseBody } from './http/handle-webhook.js';
+export type { ListenOptions } from './http/listener.js';
+export { readBody, checkContentType, DEFAULT_BODY_LIMIT } from './http/body.js';
+export type { QueryInput } from './http/secret.js';
+export {
+  parseWebhook,
+  parseWebhookBody,
+  WebhookError,
+  type ParsedWebhook,
+} from './webhook/parse.js';
+export { updateIdentity, orderingKey } from './webhook/identity.js';
+export type * from './webhook/types.js';

@@ -1,0 +1,310 @@
+import type http from 'node:http';
+import { EventEmitter } from 'eventemitter3';
+import { PactClient } from './api/client.js';
+import { PactArgumentError } from './api/errors.js';
+import type { RateLimitOptions } from './api/rate-limit.js';
+import type { RetryOptions } from './api/retry.js';
+import { requireId } from './api/validate.js';
+import { Composer } from './composer/composer.js';
+import { ButtonMenus } from './context/button-menus.js';
+import { Context, type ContextServices } from './context/context.js';
+import type { TextLimit } from './context/split-text.js';
+import { handleWebhook, type WebhookRequest, type WebhookResult } from './http/handle-webhook.js';
+import { createWebhookServer, listenOn, type ListenOptions } from './http/listener.js';
+import { DeliveryTracker, type DeliveryOptions } from './outbound/delivery-tracker.js';
+import { Outbound } from './outbound/outbound.js';
+import type { BotEvents } from './runtime/events.js';
+import { UpdateRunner, type RunOutcome } from './runtime/update-runner.js';
+import { memoryState } from './state/memory-state.js';
+import type { BotState, ConversationLock } from './state/types.js';
+import { waitAtMost } from './util/timeout.js';
+import { updateIdentity } from './webhook/identity.js';
+import type { Update } from './webhook/types.js';
+
+/** Builds the context of each update; pass a subclass of `Context` to add your own fields. */
+export type ContextConstructor<C extends Context> = new (
+  update: Update,
+  services: ContextServices,
+  lock?: ConversationLock,
+) => C;
+
+/** Options of {@link Bot}. */
+export interface BotOptions<C extends Context = Context> {
+  /** The private API token from Pact's account settings. Not needed when `client` is given. */
+  token?: string | undefined;
+  /** The company this bot serves: the one whose `webhook_url` points at it. */
+  companyId: number;
+  /** Pact's API address. Default `https://api.pact.im`; the sandbox passes its own. */
+  apiUrl?: string | undefined;
+  /** A ready client to use instead of creating one from `token` and `apiUrl`. */
+  client?: PactClient | undefined;
+  /** Require this value as the `secret` query parameter of every webhook (401 otherwise). */
+  secret?: string | undefined;
+  /** Coordination state: dedup claims, conversation locks, button menus. Default: this process's memory; see `redisState` to share it. */
+  state?: BotState | undefined;
+  /** Handlers running at once, across conversations. Default 64. */
+  concurrency?: number | undefined;
+  /** How long the webhook answer waits for the handler before answering 200 anyway, in ms. Default 8000. */
+  webhookTimeoutMs?: number | undefined;
+  /** Answer 5xx when a handler throws, so Pact delivers the webhook again (up to 10 times). Default false. */
+  redeliverOnError?: boolean | undefined;
+  /** Updates waiting or running at most; past it, webhooks get 503 and Pact re-sends them. Default 10 000. */
+  maxQueuedUpdates?: number | undefined;
+  /** How long a handled update is remembered against redeliveries, in ms. Default one hour (Pact retries for 10 minutes). */
+  dedupTtlMs?: number | undefined;
+  /** How long a claim or lock outlives a crashed holder, in ms; live holders extend theirs. Default 30 000. */
+  leaseMs?: number | undefined;
+  /** How long buttons stay pressable, in ms. Default 24 hours. */
+  buttonsTtlMs?: number | undefined;
+  /** Message length limits per channel type, over the built-in ones (`TEXT_LIMITS`). */
+  textLimits?: Record<string, TextLimit> | undefined;
+  /** Timing of `Sent.delivered()`. */
+  delivery?: DeliveryOptions | undefined;
+  /** Per-request timeout of calls to Pact, in ms. Default 30 000. */
+  timeoutMs?: number | undefined;
+  /** Retry policy of calls to Pact. */
+  retry?: RetryOptions | undefined;
+  /** Sending budget. Default 5 per second (Pact's limit); `false` turns it off. A state with a shared budget overrides it. */
+  rateLimit?: RateLimitOptions | false | undefined;
+  /** The context class to build for each update. Default `Context`. */
+  contextType?: ContextConstructor<C> | undefined;
+}
+
+/** What `bot.stop()` could not finish before its deadline. */
+export interface StopReport {
+  /** Updates still waiting or running when the deadline came. */
+  unfinishedUpdates: number;
+  /** Sends still queued or in flight when the deadline came. */
+  pendingSends: number;
+}
+
+/** Handles an error thrown by middleware; gets the context it was thrown on. */
+export type ErrorHandler<C extends Context> = (error: unknown, ctx: C) => unknown;
+
+/**
+ * A Pact bot: middleware over Pact's webhooks, and a client to answer through.
+ *
+ * ```ts
+ * const bot = new Bot({ token, companyId: 42 });
+ * bot.on('message:text', ctx => ctx.reply(`You said: ${ctx.text}`));
+ * await bot.listen({ port: 3000, path: '/pact', secret: 's3cr3t' });
+ * ```
+ *
+ * Webhooks are deduplicated, updates of one conversation run one at a time in arrival order,
+ * replies to a conversation leave in order within Pact's rate limit, and echoes of the bot's own
+ * messages never reach `message` handlers.
+ */
+export class Bot<C extends Context = Context> extends Composer<C> {
+  /** The Pact API client. */
+  readonly api: PactClient;
+  /** The company this bot serves. */
+  readonly companyId: number;
+  /** The coordination state. */
+  readonly state: BotState;
+  /** Lifecycle and observability events; see {@link BotEvents}. */
+  readonly events = new EventEmitter<BotEvents>();
+
+  readonly #services: ContextServices;
+  readonly #outbound: Outbound;
+  readonly #runner: UpdateRunner;
+  readonly #contextType: ContextConstructor<C>;
+  readonly #secret: string | undefined;
+  readonly #webhookTimeoutMs: number;
+  readonly #ownsClient: boolean;
+  readonly #servers = new Set<http.Server>();
+  #errorHandler: ErrorHandler<C> | undefined;
+  #stopping = false;
+  #stopped: Promise<StopReport> | undefined;
+
+  constructor(options: BotOptions<C>) {
+    super();
+    if (options === null || typeof options !== 'object') {
+      throw new PactArgumentError('new Bot() needs options: { token, companyId }');
+    }
+    this.companyId = requireId('companyId', options.companyId);
+    this.state = options.state ?? memoryState();
+    this.#ownsClient = options.client === undefined;
+    this.api =
+      options.client ??
+      new PactClient({
+        token: options.token as string,
+        companyId: this.companyId,
+        apiUrl: options.apiUrl,
+        timeoutMs: options.timeoutMs,
+        retry: options.retry,
+        rateLimit: options.rateLimit,
+        rateLimiter: this.state.rateLimiter,
+      });
+    this.api.events.on('retry', (event) => this.events.emit('api:retry', event));
+    this.api.events.on('error', (error) => this.events.emit('api:error', error));
+    if (
+      options.secret !== undefined &&
+      (typeof options.secret !== 'string' || options.secret === '')
+    ) {
+      throw new PactArgumentError('secret must be a non-empty string when given');
+    }
+    this.#secret = options.secret;
+    this.#webhookTimeoutMs = options.webhookTimeoutMs ?? 8000;
+    this.#contextType = options.contextType ?? (Context as unknown as ContextConstructor<C>);
+
+    const tracker = new DeliveryTracker(
+      this.api,
+      (event) => this.events.emit('delivery', event),
+      options.delivery,
+    );
+    this.#outbound = new Outbound(this.api, tracker);
+    this.#services = {
+      bot: this as unknown as Bot,
+      api: this.api,
+      companyId: this.companyId,
+      outbound: this.#outbound,
+      menus: new ButtonMenus(
+        this.state,
+        this.companyId,
+        options.buttonsTtlMs ?? 24 * 60 * 60 * 1000,
+      ),
+      textLimits: options.textLimits,
+    };
+    this.#runner = new UpdateRunner({
+      state: this.state,
+      events: this.events,
+      namespace: String(this.companyId),
+      redeliverOnError: options.redeliverOnError ?? false,
+      options: {
+        concurrency: options.concurrency ?? 64,
+        maxQueuedUpdates: options.maxQueuedUpdates ?? 10_000,
+        dedupTtlMs: options.dedupTtlMs ?? 60 * 60 * 1000,
+        leaseMs: options.leaseMs ?? 30_000,
+      },
+      handle: (update, id, lock) => this.#handle(update, id, lock),
+    });
+  }
+
+  /**
+   * Sets the handler of errors thrown by middleware. Without one, errors are logged to the console
+   * unless someone listens to `bot.events` `error`. Errors are reported on `bot.events` either way.
+   */
+  catch(handler: ErrorHandler<C>): this {
+    this.#errorHandler = handler;
+    return this;
+  }
+
+  async #handle(update: Update, id: string, lock: ConversationLock | undefined): Promise<void> {
+    const ctx = new this.#contextType(update, this.#services, lock);
+    const { tracker } = this.#outbound;
+    if (update.type === 'job') tracker.jobExecuted(update.data);
+    else if (update.type === 'message' && update.event === 'ack') tracker.messageAck(update.data);
+    else if (
+      update.type === 'message' &&
+      update.event === 'new' &&
+      update.data.income &&
+      ctx.text !== undefined
+    ) {
+      ctx.action = await this.#services.menus.press(update.data.conversation_id, ctx.text);
+    }
+    let failure: { error: unknown } | undefined;
+    try {
+      await this.middleware()(ctx, () => Promise.resolve());
+    } catch (error) {
+      failure = { error };
+    }
+    // The conversation's next update waits until this one's sends were accepted, keeping replies in order.
+    await Promise.allSettled(ctx.pendingSends);
+    if (failure) {
+      await this.#report(failure.error, ctx, id);
+      throw failure.error;
+    }
+  }
+
+  async #report(error: unknown, ctx: C, id: string): Promise<void> {
+    this.events.emit('error', { error, update: ctx.update, id });
+    if (this.#errorHandler) {
+      try {
+        await this.#errorHandler(error, ctx);
+      } catch (handlerError) {
+        this.events.emit('error', { error: handlerError, update: ctx.update, id });
+      }
+    } else if (this.events.listenerCount('error') === 0) {
+      console.error(
+        `pactbot: a handler failed on a ${ctx.kind} update (set bot.catch to handle errors):`,
+        error,
+      );
+    }
+  }
+
+  /**
+   * Handles one webhook delivery from any HTTP framework: pass the raw body (string or bytes) or
+   * the parsed JSON, and the request's query (for the `secret` parameter). Answer Pact with the
+   * returned status and JSON body.
+   */
+  handleWebhook(body: unknown, request?: WebhookRequest): Promise<WebhookResult> {
+    return handleWebhook(
+      {
+        runner: this.#runner,
+        events: this.events,
+        secret: this.#secret,
+        webhookTimeoutMs: this.#webhookTimeoutMs,
+        isStopping: () => this.#stopping,
+      },
+      body,
+      request,
+    );
+  }
+
+  /**
+   * Runs an already parsed update through the bot, with the same dedup and ordering as a webhook,
+   * and resolves when it has been handled. For custom transports and tests.
+   */
+  async handleUpdate(update: Update): Promise<RunOutcome | 'duplicate' | 'busy'> {
+    const admission = await this.#runner.admit(update, updateIdentity(update));
+    return admission.status === 'accepted' ? admission.done : admission.status;
+  }
+
+  /** Starts a node:http server for webhooks and resolves with it once it listens. */
+  async listen(options: ListenOptions = {}): Promise<http.Server> {
+    if (this.#stopping) throw new Error('the bot is stopped; create a new one to listen again');
+    const server = createWebhookServer(
+      (body, request) => this.handleWebhook(body, request),
+      this.events,
+      options,
+    );
+    this.#servers.add(server);
+    server.once('close', () => this.#servers.delete(server));
+    return listenOn(server, options);
+  }
+
+  /**
+   * Stops: new webhooks get 503 (Pact delivers them again later), servers from `listen` stop
+   * accepting, running handlers and queued sends get up to `timeoutMs` to finish; updates still
+   * waiting for their turn then give their claims back for redelivery. Resolves with what could
+   * not be finished.
+   */
+  stop(options: { timeoutMs?: number } = {}): Promise<StopReport> {
+    this.#stopped ??= this.#stop(options.timeoutMs ?? 10_000);
+    return this.#stopped;
+  }
+
+  async #stop(timeoutMs: number): Promise<StopReport> {
+    const deadline = Date.now() + timeoutMs;
+    this.#stopping = true;
+    for (const server of this.#servers) {
+      server.close();
+      server.closeIdleConnections();
+    }
+    await this.#runner.idle(timeoutMs);
+    this.#runner.abandonWaiting();
+    await waitAtMost(this.#outbound.idle(), deadline - Date.now());
+    const report: StopReport = {
+      unfinishedUpdates: this.#runner.queued,
+      pendingSends: this.#outbound.pending,
+    };
+    if (report.unfinishedUpdates > 0 || report.pendingSends > 0) {
+      this.events.emit('dropped', {
+        reason: `the bot stopped with ${report.unfinishedUpdates} updates and ${report.pendingSends} sends unfinished`,
+      });
+    }
+    for (const server of this.#servers) server.closeAllConnections();
+    if (this.#ownsClient) await this.api.close();
+    return report;
+  }
+}

@@ -1,0 +1,88 @@
+import { PactArgumentError } from '../api/errors.js';
+import { checkButtons } from '../api/validate.js';
+import type { BotState } from '../state/types.js';
+
+/** A button as `ctx.buttons` takes it: a title, or a title with the id `bot.action` routes by. */
+export type ButtonSpec = string | { title: string; id?: string | undefined };
+
+/** A press of a button: the id given to `ctx.buttons` (the title when none was given) and its title. */
+export interface ButtonPress {
+  id: string;
+  title: string;
+}
+
+interface StoredMenu {
+  buttons: ButtonPress[];
+  numbered: boolean;
+}
+
+/** Checks a list of buttons and gives each its id (the title, when none is given). */
+export function normalizeButtons(text: string, buttons: readonly ButtonSpec[]): ButtonPress[] {
+  const list: unknown = buttons;
+  if (!Array.isArray(list)) {
+    throw new PactArgumentError(
+      `buttons must be an array of titles or { title, id } objects, got ${typeof list}`,
+    );
+  }
+  const normalized = list.map((button: unknown, i): ButtonPress => {
+    const spec = (typeof button === 'string' ? { title: button } : (button ?? {})) as {
+      title?: unknown;
+      id?: unknown;
+    };
+    const title = typeof spec.title === 'string' ? spec.title.trim() : spec.title;
+    const id = spec.id ?? title;
+    if (typeof id !== 'string' || id === '') {
+      throw new PactArgumentError(
+        `button ${i + 1} needs an id that is a non-empty string, got ${JSON.stringify(id)}`,
+      );
+    }
+    return { title: title as string, id };
+  });
+  checkButtons(
+    text,
+    normalized.map((b) => b.title),
+  );
+  return normalized;
+}
+
+/** The text form of buttons for channels without interactive messages. */
+export function numberedMenu(text: string, buttons: readonly ButtonPress[]): string {
+  return `${text}\n\n${buttons.map((b, i) => `${i + 1}. ${b.title}`).join('\n')}`;
+}
+
+/**
+ * Remembers the last buttons shown in each conversation, so that a press — an incoming message
+ * whose text is a title, or on text-only channels the option's number — is routed to
+ * `bot.action(id)`. A menu lasts until it is pressed, replaced by newer buttons, or its time to
+ * live runs out.
+ */
+export class ButtonMenus {
+  readonly #state: BotState;
+  readonly #ttlMs: number;
+  readonly #prefix: string;
+
+  constructor(state: BotState, companyId: number, ttlMs: number) {
+    this.#state = state;
+    this.#ttlMs = ttlMs;
+    this.#prefix = `menu:${companyId}:`;
+  }
+
+  /** Remembers the buttons just sent to a conversation. */
+  remember(conversationId: number, buttons: ButtonPress[], numbered: boolean): Promise<void> {
+    const menu: StoredMenu = { buttons, numbered };
+    return this.#state.setValue(this.#prefix + conversationId, JSON.stringify(menu), this.#ttlMs);
+  }
+
+  /** The press an incoming text stands for, if any; a press uses the menu up. */
+  async press(conversationId: number, text: string): Promise<ButtonPress | undefined> {
+    const stored = await this.#state.getValue(this.#prefix + conversationId);
+    if (stored === undefined) return undefined;
+    const menu = JSON.parse(stored) as StoredMenu;
+    const typed = text.trim();
+    let press = menu.buttons.find((b) => b.title.toLowerCase() === typed.toLowerCase());
+    const number = /^(\d{1,2})[.)]?$/.exec(typed);
+    if (!press && menu.numbered && number) press = menu.buttons[Number(number[1]) - 1];
+    if (press) await this.#state.deleteValue(this.#prefix + conversationId);
+    return press;
+  }
+}

@@ -1,0 +1,291 @@
+import type { Readable } from 'node:stream';
+import type { PactClient } from '../api/client.js';
+import { PactArgumentError } from '../api/errors.js';
+import type { AttachmentMetadata } from '../api/resources/attachments.js';
+import type { SendMessageParams } from '../api/resources/messages.js';
+import type { ChannelRef, MessageAttachment, MessageLocation } from '../api/types.js';
+import { show } from '../api/validate.js';
+import type { Bot } from '../bot.js';
+import type { Outbound } from '../outbound/outbound.js';
+import type { Sent } from '../outbound/sent.js';
+import type { ConversationLock } from '../state/types.js';
+import type { MessageData, Update } from '../webhook/types.js';
+import {
+  normalizeButtons,
+  numberedMenu,
+  type ButtonMenus,
+  type ButtonPress,
+  type ButtonSpec,
+} from './button-menus.js';
+import { splitText, textLimitOf, type TextLimit } from './split-text.js';
+import { updateKind } from './update-kind.js';
+
+/** Options of `ctx.reply`, `ctx.attach` and `ctx.buttons`. */
+export interface ReplyOptions {
+  /** Sync the message to CRM integrations. Pact's default is true. */
+  send_to_crm?: boolean | undefined;
+}
+
+/** A file for `ctx.attach`: an http(s) URL for Pact to fetch, bytes, a Blob, a readable stream, or `{ path }` on disk. */
+export type AttachFile =
+  string | Uint8Array | Blob | Readable | AsyncIterable<Uint8Array> | { path: string };
+
+/** Options of `ctx.attach`. */
+export interface AttachOptions extends ReplyOptions {
+  /** Text sent with the file. Some messengers show no caption with documents. */
+  caption?: string | undefined;
+  /** File name for bytes, Blobs and streams. Default `file`. */
+  filename?: string | undefined;
+  /** MIME type; guessed from the file name when omitted. */
+  contentType?: string | undefined;
+  /** Send an audio file as a voice message. */
+  push_to_talk?: boolean | undefined;
+  /** Width and height of an image or video. */
+  metadata?: AttachmentMetadata | undefined;
+}
+
+/** What a context needs from its bot. */
+export interface ContextServices {
+  readonly bot: Bot;
+  readonly api: PactClient;
+  readonly companyId: number;
+  readonly outbound: Outbound;
+  readonly menus: ButtonMenus;
+  readonly textLimits: Record<string, TextLimit> | undefined;
+}
+
+/** Updates that carry a message. */
+type MessageUpdate = Extract<Update, { data: MessageData }>;
+
+function carriesMessage(update: Update): update is MessageUpdate {
+  return (update.type === 'message' || update.type === 'group_message') && update.event === 'new';
+}
+
+/**
+ * Everything about one update and the means to answer it. Handlers receive one per webhook;
+ * `bot.on(filter)` narrows its type, so inside `bot.on('message:text')` `ctx.text` is a string.
+ */
+export class Context {
+  /** The parsed webhook. */
+  readonly update: Update;
+  /** The company the bot serves. */
+  readonly companyId: number;
+  /** The Pact API client, for anything beyond replying. */
+  readonly api: PactClient;
+  /** The bot handling this update. */
+  readonly bot: Bot;
+  /** What `bot.hears` (or a RegExp `bot.action`) matched. */
+  match: RegExpExecArray | string | undefined;
+  /** The button this message pressed, if it is a press (see `ctx.buttons`). */
+  action: ButtonPress | undefined;
+  /** Aborted when this handler no longer holds its conversation (lock lost, bot stopping): stop sending then. */
+  readonly signal: AbortSignal;
+
+  readonly #services: ContextServices;
+  readonly #pending: Array<Promise<unknown>> = [];
+  readonly #lock: ConversationLock | undefined;
+
+  constructor(
+    update: Update,
+    services: ContextServices,
+    lock?: ConversationLock,
+    signal?: AbortSignal,
+  ) {
+    this.update = update;
+    this.#services = services;
+    this.companyId = services.companyId;
+    this.api = services.api;
+    this.bot = services.bot;
+    this.#lock = lock;
+    this.signal = signal ?? lock?.lost ?? new AbortController().signal;
+  }
+
+  /** The conversation this update belongs to, if any. */
+  get conversationId(): number | undefined {
+    const { update } = this;
+    switch (update.type) {
+      case 'message':
+      case 'group_message':
+      case 'group_conversation_contact':
+        return update.data.conversation_id;
+      case 'conversation':
+      case 'group_conversation':
+        return update.data.external_id;
+      default:
+        return undefined;
+    }
+  }
+
+  /** The channel (`{ id, type }`) of this update, if it names one. */
+  get channel(): ChannelRef | undefined {
+    const { update } = this;
+    switch (update.type) {
+      case 'message':
+      case 'group_message':
+        return update.data.channel;
+      case 'conversation':
+      case 'group_conversation':
+      case 'group_conversation_contact':
+        return update.data.channel_id === null
+          ? undefined
+          : { id: update.data.channel_id, type: update.data.channel_type };
+      case 'qr_code':
+        return update.channel_id === undefined
+          ? undefined
+          : { id: update.channel_id, type: 'whatsapp' };
+      default:
+        return undefined;
+    }
+  }
+
+  /** The message of a `message` or `group_message` update. */
+  get message(): MessageData | undefined {
+    return carriesMessage(this.update) ? this.update.data : undefined;
+  }
+
+  /** The message's text, if it has any. */
+  get text(): string | undefined {
+    const text = this.message?.message;
+    return typeof text === 'string' && text !== '' ? text : undefined;
+  }
+
+  /** The message's attachments (empty when none). */
+  get attachments(): MessageAttachment[] {
+    return this.message?.attachments ?? [];
+  }
+
+  /** The location the message shares, if any. */
+  get location(): MessageLocation | undefined {
+    return this.message?.location ?? undefined;
+  }
+
+  /** The filter name of this update: `message`, `message:outgoing`, `job:executed`, … */
+  get kind(): string {
+    return updateKind(this.update);
+  }
+
+  /** The conversation lock this handler holds, if the update belongs to a conversation. */
+  get lock(): ConversationLock | undefined {
+    return this.#lock;
+  }
+
+  /** Sends queued by this handler, so the runtime can wait for them before the next update. */
+  get pendingSends(): ReadonlyArray<Promise<unknown>> {
+    return this.#pending;
+  }
+
+  #conversation(method: string): number {
+    const id = this.conversationId;
+    if (id === undefined) {
+      throw new TypeError(
+        `ctx.${method}() needs a conversation, but ${this.kind} updates belong to none; use ctx.api.messages.send(conversationId, ...)`,
+      );
+    }
+    return id;
+  }
+
+  #track<T>(promise: Promise<T>): Promise<T> {
+    // Marked handled here: a failure is still reported (bot.events 'api:error') and rethrown to
+    // whoever awaits, but a handler that fires and forgets cannot crash the process with it.
+    promise.catch(() => undefined);
+    this.#pending.push(promise);
+    return promise;
+  }
+
+  /**
+   * Replies with text. Text longer than the channel allows (WhatsApp 4096 characters, Instagram
+   * 1000 bytes, …) is split at paragraph, line or word boundaries and the parts sent in order.
+   */
+  async reply(text: string, options: ReplyOptions = {}): Promise<Sent> {
+    const conversationId = this.#conversation('reply');
+    if (typeof text !== 'string' || text.trim() === '') {
+      throw new PactArgumentError(`ctx.reply() needs non-empty text, got ${show(text)}`);
+    }
+    const limit = textLimitOf(this.channel?.type, this.#services.textLimits);
+    const messages = splitText(text, limit).map((part): SendMessageParams => ({
+      message: part,
+      send_to_crm: options.send_to_crm,
+    }));
+    return this.#track(this.#services.outbound.send(conversationId, messages, this.signal));
+  }
+
+  /** Uploads a file and sends it, with an optional caption. */
+  async attach(file: AttachFile, options: AttachOptions = {}): Promise<Sent> {
+    const conversationId = this.#conversation('attach');
+    const { caption, filename, contentType, push_to_talk, metadata, send_to_crm } = options;
+    let upload: Parameters<PactClient['attachments']['upload']>[1];
+    if (typeof file === 'string') {
+      if (!/^https?:\/\//i.test(file)) {
+        throw new PactArgumentError(
+          `ctx.attach() takes an http(s) URL, bytes, a Blob, a stream or { path }, got ${show(file)}`,
+        );
+      }
+      upload = { file_url: file, push_to_talk, metadata };
+    } else if (
+      file !== null &&
+      typeof file === 'object' &&
+      'path' in file &&
+      typeof file.path === 'string'
+    ) {
+      upload = { path: file.path, filename, contentType, push_to_talk, metadata };
+    } else {
+      upload = {
+        data: file as Exclude<AttachFile, string | { path: string }>,
+        filename,
+        contentType,
+        push_to_talk,
+        metadata,
+      };
+    }
+    const outbound = this.#services.outbound;
+    // Upload and send share one turn in the line, so a reply queued after this one stays after it.
+    const sent = outbound.inLine(
+      conversationId,
+      async () => {
+        const { external_id } = await this.api.attachments.upload(conversationId, upload);
+        return outbound.sendNow(
+          conversationId,
+          [{ message: caption, attachments_ids: [external_id], send_to_crm }],
+          this.signal,
+        );
+      },
+      this.signal,
+    );
+    return this.#track(sent);
+  }
+
+  /**
+   * Sends text with up to three buttons. On WhatsApp Business they are Pact's interactive reply
+   * buttons; elsewhere a numbered list, where typing the number or the title presses. A press
+   * reaches `bot.action(id)` (the id defaults to the title). Checks 1–3 unique titles of 1–20
+   * characters and text of at most 1024 characters, before sending anything.
+   */
+  async buttons(
+    text: string,
+    buttons: readonly ButtonSpec[],
+    options: ReplyOptions = {},
+  ): Promise<Sent> {
+    const conversationId = this.#conversation('buttons');
+    const normalized = normalizeButtons(text, buttons);
+    const interactive = this.channel?.type === 'whatsapp_business';
+    const message: SendMessageParams = interactive
+      ? {
+          message: text,
+          interactive: { type: 'button', buttons: normalized.map((b) => b.title) },
+          send_to_crm: options.send_to_crm,
+        }
+      : { message: numberedMenu(text, normalized), send_to_crm: options.send_to_crm };
+    const menus = this.#services.menus;
+    const outbound = this.#services.outbound;
+    const sent = outbound.inLine(
+      conversationId,
+      async () => {
+        // Remembered before sending, so a quick press cannot overtake the menu.
+        await menus.remember(conversationId, normalized, !interactive);
+        return outbound.sendNow(conversationId, [message], this.signal);
+      },
+      this.signal,
+    );
+    return this.#track(sent);
+  }
+}

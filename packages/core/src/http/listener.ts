@@ -1,0 +1,98 @@
+import http from 'node:http';
+import type { EventEmitter } from 'eventemitter3';
+import type { BotEvents } from '../runtime/events.js';
+import { WebhookError } from '../webhook/parse.js';
+import { DEFAULT_BODY_LIMIT, readBody } from './body.js';
+import type { WebhookRequest, WebhookResult } from './handle-webhook.js';
+
+/** Options of `bot.listen`. */
+export interface ListenOptions {
+  /** Port to listen on; 0 picks a free one. Default 3000. */
+  port?: number | undefined;
+  /** Address to bind. Default `0.0.0.0` (every interface). */
+  host?: string | undefined;
+  /** Path of the webhook URL. Default `/`. */
+  path?: string | undefined;
+  /** Require `?secret=…` on the webhook URL. Default: the bot's `secret` option. */
+  secret?: string | undefined;
+  /** Largest body accepted, in bytes. Default 1 MiB. */
+  bodyLimit?: number | undefined;
+}
+
+type Handle = (body: Buffer, request: WebhookRequest) => Promise<WebhookResult>;
+
+function send(
+  res: http.ServerResponse,
+  status: number,
+  body: object,
+  headers: http.OutgoingHttpHeaders = {},
+): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+/**
+ * A node:http server that feeds POSTs to one path into a bot: 404 elsewhere, 405 for other
+ * methods, 413 over the body limit, and whatever the bot decides otherwise. Never throws into
+ * node: a failure is answered 500 and reported on `bot.events`.
+ */
+export function createWebhookServer(
+  handle: Handle,
+  events: EventEmitter<BotEvents>,
+  options: ListenOptions = {},
+): http.Server {
+  const path = options.path ?? '/';
+  const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  return http.createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      if (url.pathname !== path)
+        return send(res, 404, { error: `no webhook here; POST to ${path}` });
+      if (req.method !== 'POST')
+        return send(res, 405, { error: 'webhooks are POST requests' }, { allow: 'POST' });
+      let body: Buffer;
+      try {
+        body = await readBody(req, limit, req.headers['content-length']);
+      } catch (error) {
+        if (error instanceof WebhookError) {
+          events.emit('rejected', { status: error.status, reason: error.message });
+          send(res, error.status, { error: error.message }, { connection: 'close' });
+          return;
+        }
+        throw error;
+      }
+      const result = await handle(body, {
+        query: url.searchParams,
+        secret: options.secret,
+        contentType: req.headers['content-type'],
+      });
+      send(res, result.status, result.body);
+    })().catch((error: unknown) => {
+      events.emit('error', { error });
+      if (!res.headersSent) send(res, 500, { error: 'internal error' });
+      else res.destroy();
+    });
+  });
+}
+
+/** Starts listening and resolves with the server once it is. */
+export function listenOn(server: http.Server, options: ListenOptions): Promise<http.Server> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => {
+      server.off('listening', onListening);
+      reject(error);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve(server);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(options.port ?? 3000, options.host);
+  });
+}

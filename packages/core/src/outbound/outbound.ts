@@ -1,0 +1,101 @@
+import type { PactClient } from '../api/client.js';
+import type { SendMessageParams } from '../api/resources/messages.js';
+import type { DeliveryTracker } from './delivery-tracker.js';
+import { SendCancelledError } from './errors.js';
+import { SentMessage, type Sent } from './sent.js';
+
+const noop = (): void => undefined;
+
+/**
+ * The bot's outbound side. Sends to one conversation leave in the order they were asked for: each
+ * waits until the one before it was accepted (or failed). Rate limiting and retries happen in the
+ * client underneath. Every send is tracked, so `stop()` can wait for them.
+ */
+export class Outbound {
+  readonly #api: PactClient;
+  readonly #tracker: DeliveryTracker;
+  readonly #lines = new Map<number, Promise<void>>();
+  readonly #inFlight = new Set<Promise<unknown>>();
+
+  constructor(api: PactClient, tracker: DeliveryTracker) {
+    this.#api = api;
+    this.#tracker = tracker;
+  }
+
+  /** The delivery tracker behind `Sent.delivered()`. */
+  get tracker(): DeliveryTracker {
+    return this.#tracker;
+  }
+
+  /**
+   * Runs `task` in the conversation's line, after everything queued there before it. Refused with
+   * {@link SendCancelledError} when `signal` is aborted by the time its turn comes.
+   */
+  inLine<T>(conversationId: number, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const run = (): Promise<T> => {
+      if (signal?.aborted) {
+        return Promise.reject(
+          new SendCancelledError(
+            `send to conversation ${conversationId} cancelled: ${String((signal.reason as Error)?.message ?? signal.reason)}`,
+          ),
+        );
+      }
+      return task();
+    };
+    const previous = this.#lines.get(conversationId);
+    const result = previous ? previous.then(run) : run();
+    const tail = result.then(noop, noop);
+    this.#lines.set(conversationId, tail);
+    this.#inFlight.add(tail);
+    void tail.then(() => {
+      this.#inFlight.delete(tail);
+      if (this.#lines.get(conversationId) === tail) this.#lines.delete(conversationId);
+    });
+    return result;
+  }
+
+  /**
+   * Sends messages in the conversation's line, one after another with nothing in between; stops
+   * at the first that fails. Resolves with the last, whose `parts` lists them all.
+   */
+  send(
+    conversationId: number,
+    messages: readonly SendMessageParams[],
+    signal?: AbortSignal,
+  ): Promise<Sent> {
+    return this.inLine(
+      conversationId,
+      () => this.sendNow(conversationId, messages, signal),
+      signal,
+    );
+  }
+
+  /** Sends messages at once, for a task that already holds the conversation's turn in the line. */
+  async sendNow(
+    conversationId: number,
+    messages: readonly SendMessageParams[],
+    signal?: AbortSignal,
+  ): Promise<Sent> {
+    let sent: SentMessage | undefined;
+    for (const params of messages) {
+      if (signal?.aborted)
+        throw new SendCancelledError(
+          `send to conversation ${conversationId} cancelled between parts`,
+        );
+      const job = await this.#api.messages.send(conversationId, params);
+      sent = new SentMessage(job, conversationId, this.#tracker, sent?.parts);
+    }
+    if (!sent) throw new RangeError('nothing to send');
+    return sent;
+  }
+
+  /** Sends queued and running. */
+  get pending(): number {
+    return this.#inFlight.size;
+  }
+
+  /** Resolves when every queued send has been accepted or has failed. */
+  async idle(): Promise<void> {
+    while (this.#inFlight.size > 0) await Promise.all(this.#inFlight);
+  }
+}

@@ -1,0 +1,63 @@
+import type { RetryEvent } from '../api/request.js';
+import type { DeliveryEvent } from '../outbound/delivery-tracker.js';
+import type { Update } from '../webhook/types.js';
+
+/** An update and its identity (equal for every redelivery of one webhook). */
+export interface UpdateInfo {
+  update: Update;
+  id: string;
+}
+
+/** An error with the update it happened on, when there was one. */
+export interface ErrorInfo {
+  error: unknown;
+  update?: Update | undefined;
+  id?: string | undefined;
+}
+
+/** An update, or a webhook, that was not handled and will not be unless Pact sends it again. */
+export interface DroppedInfo {
+  reason: string;
+  update?: Update | undefined;
+  id?: string | undefined;
+}
+
+/** A webhook refused at the door. */
+export interface RejectedInfo {
+  status: number;
+  reason: string;
+}
+
+/** A webhook of a type or event pactbot does not know; acknowledged with 200. */
+export interface UnknownInfo {
+  type: unknown;
+  event: unknown;
+  body: Record<string, unknown>;
+}
+
+/**
+ * Events of `bot.events` (an eventemitter3 emitter), for logs and metrics:
+ * - `update`: an update was accepted for handling;
+ * - `handled`: an update's handler finished, with its duration;
+ * - `duplicate`: a redelivery of an update already handled or being handled was acknowledged, not run;
+ * - `error`: a handler, or the machinery around it, failed;
+ * - `api:retry`: a call to Pact failed and will be retried;
+ * - `api:error`: a call to Pact failed for good;
+ * - `delivery`: Pact reported a delivery job's outcome;
+ * - `dropped`: an update was not handled (bot stopping, backlog full, coordination state down) and
+ *   is left to Pact's redelivery;
+ * - `rejected`: a webhook was refused (wrong secret, malformed, too large);
+ * - `unknown`: a webhook of an unknown type or event was acknowledged.
+ */
+export interface BotEvents {
+  update: (info: UpdateInfo) => void;
+  handled: (info: UpdateInfo & { durationMs: number }) => void;
+  duplicate: (info: UpdateInfo) => void;
+  error: (info: ErrorInfo) => void;
+  'api:retry': (event: RetryEvent) => void;
+  'api:error': (error: Error) => void;
+  delivery: (event: DeliveryEvent) => void;
+  dropped: (info: DroppedInfo) => void;
+  rejected: (info: RejectedInfo) => void;
+  unknown: (info: UnknownInfo) => void;
+}

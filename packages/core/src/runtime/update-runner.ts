@@ -1,0 +1,148 @@
+import type { EventEmitter } from 'eventemitter3';
+import PQueue from 'p-queue';
+import { isStateFailure } from '../state/errors.js';
+import type { BotState, ConversationLock, UpdateClaim } from '../state/types.js';
+import { orderingKey } from '../webhook/identity.js';
+import { waitAtMost } from '../util/timeout.js';
+import type { Update } from '../webhook/types.js';
+import type { BotEvents } from './events.js';
+
+/** Limits and timings of update handling. */
+export interface RunnerOptions {
+  /** Handlers running at once, across conversations. */
+  concurrency: number;
+  /** Updates admitted and not yet finished, at most; past it, webhooks get 503 and Pact re-sends them. */
+  maxQueuedUpdates: number;
+  /** How long a handled update is remembered against redeliveries. */
+  dedupTtlMs: number;
+  /** How long a claim or lock survives a vanished holder; live holders extend theirs. */
+  leaseMs: number;
+}
+
+/**
+ * How an admitted update ended: handled; failed for good (answered 200, reported); or left to
+ * Pact's redelivery (`retry`: its claim given back, the webhook answered 5xx when still open).
+ */
+export type RunOutcome = 'handled' | 'failed' | 'retry';
+
+/** What became of an update offered to the runner. */
+export type Admission =
+  { status: 'duplicate' } | { status: 'busy' } | { status: 'accepted'; done: Promise<RunOutcome> };
+
+/** What the runner needs from its bot. */
+export interface RunnerDeps {
+  state: BotState;
+  events: EventEmitter<BotEvents>;
+  options: RunnerOptions;
+  /** Namespaces claim and lock keys: one state may serve several bots. */
+  namespace: string;
+  /** Runs the bot's handlers for an update, in its conversation's turn. Rejects when they failed. */
+  handle(update: Update, id: string, lock: ConversationLock | undefined): Promise<void>;
+  /** Whether a failed update should be left for Pact's redelivery. */
+  redeliverOnError: boolean;
+}
+
+/**
+ * Runs updates with the guarantees of the design: each delivery is claimed by its identity so
+ * redeliveries do not run twice; updates of one conversation wait in one line and run one at a
+ * time in arrival order; at most `concurrency` handlers run at once across conversations. A claim
+ * is completed only once its update was handled, and given back when handling failed and a
+ * redelivery was asked for, so the mark itself never loses an update.
+ */
+export class UpdateRunner {
+  readonly #deps: RunnerDeps;
+  readonly #pool: PQueue;
+  readonly #running = new Set<Promise<RunOutcome>>();
+  readonly #abandon = new AbortController();
+  #queued = 0;
+
+  constructor(deps: RunnerDeps) {
+    this.#deps = deps;
+    this.#pool = new PQueue({ concurrency: deps.options.concurrency });
+  }
+
+  /** Updates admitted and not yet finished. */
+  get queued(): number {
+    return this.#queued;
+  }
+
+  /**
+   * Offers an update. Resolves once it is claimed (or found to be a duplicate, or refused for a
+   * full backlog); `done` then settles when it has been handled. Rejects when the coordination
+   * state cannot be reached: nothing was claimed, so Pact's redelivery will bring it back.
+   */
+  async admit(update: Update, id: string): Promise<Admission> {
+    if (this.#queued >= this.#deps.options.maxQueuedUpdates) return { status: 'busy' };
+    const { state, options, namespace } = this.#deps;
+    const claim = await state.claim(`${namespace}:${id}`, {
+      leaseMs: options.leaseMs,
+      ttlMs: options.dedupTtlMs,
+    });
+    if (!claim) {
+      this.#deps.events.emit('duplicate', { update, id });
+      return { status: 'duplicate' };
+    }
+    this.#deps.events.emit('update', { update, id });
+    this.#queued++;
+    const done = this.#run(update, id, claim).finally(() => {
+      this.#queued--;
+      this.#running.delete(done);
+    });
+    this.#running.add(done);
+    return { status: 'accepted', done };
+  }
+
+  async #run(update: Update, id: string, claim: UpdateClaim): Promise<RunOutcome> {
+    const { state, options, namespace, events } = this.#deps;
+    const report = (error: unknown) => events.emit('error', { error, update, id });
+    const key = orderingKey(update);
+    let lock: ConversationLock | undefined;
+    if (key !== undefined) {
+      try {
+        lock = await state.lock(`${namespace}:${key}`, {
+          leaseMs: options.leaseMs,
+          signal: this.#abandon.signal,
+        });
+      } catch (error) {
+        const stopping = this.#abandon.signal.aborted;
+        if (!stopping) report(error);
+        events.emit('dropped', {
+          reason: stopping
+            ? 'the bot stopped before this update had its turn'
+            : 'the conversation lock could not be taken',
+          update,
+          id,
+        });
+        await claim.release().catch(report);
+        return 'retry';
+      }
+    }
+    try {
+      const startedAt = performance.now();
+      await this.#pool.add(() => this.#deps.handle(update, id, lock));
+      await claim.complete().catch(report);
+      events.emit('handled', { update, id, durationMs: performance.now() - startedAt });
+      return 'handled';
+    } catch (error) {
+      // The bot reported the failure; here it only decides whether Pact should bring the update back.
+      const retry = this.#deps.redeliverOnError || isStateFailure(error);
+      await (retry ? claim.release() : claim.complete()).catch(report);
+      return retry ? 'retry' : 'failed';
+    } finally {
+      await lock?.release().catch(report);
+    }
+  }
+
+  /** Resolves when every admitted update has finished, or after `timeoutMs`. */
+  async idle(timeoutMs: number): Promise<void> {
+    const drained = (async () => {
+      while (this.#running.size > 0) await Promise.allSettled(this.#running);
+    })();
+    await waitAtMost(drained, timeoutMs);
+  }
+
+  /** Stops waiting for turns: updates still in line give their claims back for redelivery. */
+  abandonWaiting(): void {
+    this.#abandon.abort(new Error('the bot is stopping'));
+  }
+}

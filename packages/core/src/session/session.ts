@@ -1,0 +1,85 @@
+import type { MiddlewareFn } from '../composer/middleware.js';
+import type { Context } from '../context/context.js';
+import { MemorySessionStore } from './memory-store.js';
+import type { SessionFlavor, SessionStore } from './types.js';
+
+/** Options of {@link session}. */
+export interface SessionOptions<S, C extends Context = Context> {
+  /** The session of a conversation that has none yet. */
+  initial: () => S;
+  /** Where sessions live. Default: a `MemorySessionStore` of this process. */
+  store?: SessionStore<S> | undefined;
+  /**
+   * The session key of an update; undefined for updates without a session. Default: company and
+   * conversation (`42:1001`), so updates that belong to no conversation (delivery jobs, channel
+   * events) have none.
+   */
+  key?: ((ctx: C) => string | undefined) | undefined;
+}
+
+/** The default session key: company and conversation. */
+export function conversationSessionKey(ctx: Context): string | undefined {
+  return ctx.conversationId === undefined ? undefined : `${ctx.companyId}:${ctx.conversationId}`;
+}
+
+/**
+ * Per-conversation state in `ctx.session`. Loaded before the handler; written after it only if it
+ * changed (compared as JSON), deleted if the handler set it to null or undefined, and not written
+ * at all when the handler threw. Updates of one conversation run one at a time, so sessions do
+ * not race; with a lock-aware store (Redis), a handler whose lock expired cannot overwrite the
+ * session of the one after it.
+ */
+export function session<S, C extends Context = Context>(
+  options: SessionOptions<S, C>,
+): MiddlewareFn<C & SessionFlavor<S>> {
+  if (typeof options?.initial !== 'function') {
+    throw new TypeError(
+      'session() needs an initial function, such as session({ initial: () => ({ step: 0 }) })',
+    );
+  }
+  const store: SessionStore<S> = options.store ?? new MemorySessionStore<S>();
+  const keyOf = options.key ?? conversationSessionKey;
+  return async (ctx, next) => {
+    const key = keyOf(ctx);
+    if (key === undefined) {
+      Object.defineProperty(ctx, 'session', {
+        configurable: true,
+        get() {
+          throw new TypeError(
+            `ctx.session is not available for ${ctx.kind} updates: they belong to no conversation`,
+          );
+        },
+        set() {
+          throw new TypeError(
+            `ctx.session cannot be set for ${ctx.kind} updates: they belong to no conversation`,
+          );
+        },
+      });
+      return next();
+    }
+    const loaded = await store.get(key);
+    let value: S | null | undefined = loaded ?? options.initial();
+    const before = loaded === undefined ? undefined : JSON.stringify(loaded);
+    Object.defineProperty(ctx, 'session', {
+      configurable: true,
+      enumerable: true,
+      get: () => value,
+      set: (next: S | null | undefined) => {
+        value = next;
+      },
+    });
+    await next();
+    const writeOptions = { fence: ctx.lock?.fence };
+    if (value === null || value === undefined) {
+      if (loaded !== undefined) await store.delete(key, writeOptions);
+      return;
+    }
+    const after = JSON.stringify(value);
+    if (
+      after !== before &&
+      !(loaded === undefined && after === JSON.stringify(options.initial()))
+    ) {
+      await store.set(key, value, writeOptions);
+    }
+  };
+}

@@ -1,0 +1,333 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemorySessionStore, session, type Context, type SessionFlavor } from '@pactbot/core';
+import { startBot, deferred, type BotFixture } from '../helpers/bot-fixture.js';
+import { messageNew } from '../helpers/webhooks.js';
+import { webhooks } from '../fixtures/reference-webhooks.js';
+
+type SessionContext = Context & SessionFlavor<{ count: number }>;
+let fixture: BotFixture<SessionContext> | undefined;
+afterEach(async () => {
+  await fixture?.close();
+  fixture = undefined;
+});
+
+describe('an echo bot', () => {
+  it('replies through Pact with the right path, token header and body', async () => {
+    fixture = await startBot({}, (bot) =>
+      bot.on('message:text', (ctx) => ctx.reply(`You said: ${ctx.text}`)),
+    );
+    const answer = await fixture.post(messageNew({ conversationId: 7, text: 'hello' }));
+    expect(answer).toEqual({ status: 200, body: { ok: true } });
+    const [sent] = fixture.sends();
+    expect(sent?.request.path).toBe('/p1/companies/42/conversations/7/messages');
+    expect(sent?.request.headers['x-private-api-token']).toBe('test-token');
+    expect(sent?.body).toEqual({ message: 'You said: hello' });
+  });
+
+  it('does not answer the echo of its own reply', async () => {
+    const seen: string[] = [];
+    fixture = await startBot({}, (bot) => {
+      bot.on('message', (ctx) => {
+        seen.push(ctx.text ?? '');
+        return ctx.reply(`You said: ${ctx.text}`);
+      });
+    });
+    await fixture.post(messageNew({ conversationId: 7, text: 'hello' }));
+    // Pact echoes what the bot sent as a new message with income: false.
+    await fixture.post(
+      messageNew({ conversationId: 7, text: 'You said: hello', income: false, jobId: 1 }),
+    );
+    expect(seen).toEqual(['hello']);
+    expect(fixture.sends()).toHaveLength(1);
+  });
+
+  it('sees its echoes under message:outgoing', async () => {
+    const outgoing: string[] = [];
+    fixture = await startBot({}, (bot) =>
+      bot.on('message:outgoing', (ctx) => void outgoing.push(ctx.text!)),
+    );
+    await fixture.post(messageNew({ text: 'sent by the bot', income: false }));
+    expect(outgoing).toEqual(['sent by the bot']);
+  });
+});
+
+describe('deduplication', () => {
+  it('handles a webhook delivered three times at once exactly once', async () => {
+    let runs = 0;
+    fixture = await startBot({}, (bot) =>
+      bot.on('message', async (ctx) => {
+        runs++;
+        await ctx.reply('once');
+      }),
+    );
+    const body = messageNew({ conversationId: 3 });
+    const answers = await Promise.all([fixture.post(body), fixture.post(body), fixture.post(body)]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(answers.filter((a) => (a.body as { duplicate?: boolean }).duplicate)).toHaveLength(2);
+    expect(runs).toBe(1);
+    expect(fixture.sends()).toHaveLength(1);
+  });
+
+  it('answers a redelivery after the handler finished with 200 and does not run it again', async () => {
+    let runs = 0;
+    fixture = await startBot({}, (bot) => bot.on('message', () => void runs++));
+    const body = messageNew();
+    await fixture.post(body);
+    expect(await fixture.post(body)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+    expect(runs).toBe(1);
+  });
+});
+
+describe('ordering', () => {
+  it('runs 100 updates of one conversation posted at once one at a time, in arrival order', async () => {
+    const store = new MemorySessionStore<{ count: number }>();
+    const started: string[] = [];
+    const arrived: string[] = [];
+    let running = 0;
+    let overlapped = false;
+    fixture = await startBot<SessionContext>({}, (bot) => {
+      bot.events.on('update', ({ update }) => {
+        if (update.type === 'message' && update.event === 'new') arrived.push(update.data.message!);
+      });
+      bot.use(session({ initial: () => ({ count: 0 }), store }));
+      bot.on('message:text', async (ctx) => {
+        running++;
+        if (running > 1) overlapped = true;
+        started.push(ctx.text);
+        await new Promise((r) => setTimeout(r, Math.random() * 5));
+        ctx.session.count++;
+        await ctx.reply(`${ctx.session.count}:${ctx.text}`);
+        running--;
+      });
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        fixture!.post(messageNew({ conversationId: 5, text: `m${i}` })),
+      ),
+    );
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(overlapped).toBe(false);
+    expect(store.get('42:5')).toEqual({ count: 100 });
+    expect(started).toEqual(arrived);
+    const replies = fixture.sends().map((s) => s.body.message);
+    expect(replies).toEqual(started.map((text, i) => `${i + 1}:${text}`));
+  });
+
+  it('runs ten conversations at the same time', async () => {
+    const allRunning = deferred();
+    let running = 0;
+    fixture = await startBot({}, (bot) =>
+      bot.on('message', async () => {
+        if (++running === 10) allRunning.resolve();
+        await allRunning.promise;
+      }),
+    );
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => fixture!.post(messageNew({ conversationId: 100 + i }))),
+    );
+    expect(answers.every((a) => a.status === 200)).toBe(true);
+    expect(running).toBe(10);
+  });
+});
+
+describe('slow and failing handlers', () => {
+  it('answers 200 at the webhook timeout, lets the handler finish, and does not run it again on redelivery', async () => {
+    const gate = deferred();
+    const finished = deferred();
+    let runs = 0;
+    fixture = await startBot({ webhookTimeoutMs: 100 }, (bot) =>
+      bot.on('message', async (ctx) => {
+        runs++;
+        await gate.promise;
+        await ctx.reply('done at last');
+        finished.resolve();
+      }),
+    );
+    const body = messageNew({ conversationId: 9 });
+    expect(await fixture.post(body)).toEqual({ status: 200, body: { ok: true } });
+    expect(fixture.sends()).toHaveLength(0);
+    expect(await fixture.post(body)).toEqual({ status: 200, body: { ok: true, duplicate: true } });
+    gate.resolve();
+    await finished.promise;
+    expect(runs).toBe(1);
+    expect(fixture.sends().map((s) => s.body.message)).toEqual(['done at last']);
+  });
+
+  it('reports a throwing handler to bot.catch and leaves its session unwritten', async () => {
+    const store = new MemorySessionStore<{ count: number }>();
+    store.set('42:11', { count: 5 });
+    const caught: Array<{ error: unknown; text: string | undefined }> = [];
+    fixture = await startBot<SessionContext>({}, (bot) => {
+      bot.use(session({ initial: () => ({ count: 0 }), store }));
+      bot.on('message', (ctx) => {
+        ctx.session.count = 99;
+        throw new Error('boom');
+      });
+      bot.catch((error, ctx) => void caught.push({ error, text: ctx.text }));
+    });
+    expect((await fixture.post(messageNew({ conversationId: 11, text: 'x' }))).status).toBe(200);
+    expect(caught).toHaveLength(1);
+    expect((caught[0]!.error as Error).message).toBe('boom');
+    expect(caught[0]!.text).toBe('x');
+    expect(store.get('42:11')).toEqual({ count: 5 });
+  });
+
+  it('asks Pact to deliver again when a handler throws and redeliverOnError is set, then runs the redelivery', async () => {
+    let runs = 0;
+    fixture = await startBot({ redeliverOnError: true }, (bot) => {
+      bot.on('message', () => {
+        if (++runs === 1) throw new Error('first try fails');
+      });
+      bot.catch(() => undefined);
+    });
+    const body = messageNew();
+    expect((await fixture.post(body)).status).toBe(503);
+    expect((await fixture.post(body)).status).toBe(200);
+    expect(runs).toBe(2);
+  });
+});
+
+describe('bad input', () => {
+  it.each<
+    [string, unknown, { query?: string; contentType?: string; raw?: boolean }, number, string]
+  >([
+    [
+      'a body that is not JSON',
+      '{"type": "message",',
+      { raw: true },
+      400,
+      'webhook body is not JSON',
+    ],
+    ['an array', [1, 2], {}, 400, 'webhook body must be a JSON object, got an array'],
+    [
+      'no type',
+      { event: 'new', data: {} },
+      {},
+      400,
+      'webhook has no type; expected one of message, conversation',
+    ],
+    [
+      'a message without data',
+      { type: 'message', event: 'new' },
+      {},
+      400,
+      'message/new webhook has no data object (got nothing)',
+    ],
+    [
+      'a message without its conversation',
+      { type: 'message', event: 'new', data: { income: true, message: 'x' } },
+      {},
+      400,
+      'message/new webhook lacks data.conversation_id',
+    ],
+    [
+      'a bad ack level',
+      { type: 'message', event: 'ack', data: { external_id: 1, conversation_id: 1, ack: 7 } },
+      {},
+      400,
+      'expected -1, 0, 1, 2 or 3',
+    ],
+    [
+      'a form body',
+      'type=message',
+      { raw: true, contentType: 'application/x-www-form-urlencoded' },
+      415,
+      'is not JSON; send application/json',
+    ],
+  ])(
+    'refuses %s with a one-line reason and reaches no handler',
+    async (_name, body, options, status, reason) => {
+      let runs = 0;
+      const rejected: string[] = [];
+      fixture = await startBot({}, (bot) => {
+        bot.use(() => void runs++);
+        bot.events.on('rejected', (info) => rejected.push(info.reason));
+      });
+      const answer = await fixture.post(body, options);
+      expect(answer.status).toBe(status);
+      const error = (answer.body as { error: string }).error;
+      expect(error).toContain(reason);
+      expect(error).not.toContain('\n');
+      expect(rejected).toEqual([error]);
+      expect(runs).toBe(0);
+    },
+  );
+
+  it('refuses a wrong or missing secret with 401, and never echoes it', async () => {
+    let runs = 0;
+    fixture = await startBot({ secret: 's3cr3t-value' }, (bot) => bot.use(() => void runs++));
+    for (const query of ['', '?secret=wrong', '?secret=s3cr3t-valu']) {
+      const answer = await fixture.post(messageNew(), { query });
+      expect(answer).toEqual({
+        status: 401,
+        body: { error: 'wrong or missing secret query parameter' },
+      });
+    }
+    expect(runs).toBe(0);
+    expect((await fixture.post(messageNew(), { query: '?secret=s3cr3t-value' })).status).toBe(200);
+    expect(runs).toBe(1);
+  });
+
+  it('refuses a body over the limit with 413', async () => {
+    let runs = 0;
+    fixture = await startBot({}, (bot) => bot.use(() => void runs++));
+    const answer = await fixture.post(messageNew({ text: 'x'.repeat(1024 * 1024) }));
+    expect(answer.status).toBe(413);
+    expect((answer.body as { error: string }).error).toMatch(/over the limit of 1048576 bytes/);
+    expect(runs).toBe(0);
+  });
+
+  it('answers other paths 404 and other methods 405', async () => {
+    fixture = await startBot();
+    const base = fixture.url.replace('/pact', '');
+    expect((await fetch(`${base}/elsewhere`, { method: 'POST', body: '{}' })).status).toBe(404);
+    const get = await fetch(fixture.url);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+  });
+
+  it("acknowledges Pact's test probe and unknown types without running handlers, reporting the unknown", async () => {
+    let runs = 0;
+    const unknown: unknown[] = [];
+    fixture = await startBot({}, (bot) => {
+      bot.use(() => void runs++);
+      bot.events.on('unknown', (info) => unknown.push(info.type));
+    });
+    expect(await fixture.post(webhooks.probe)).toEqual({ status: 200, body: { ok: true } });
+    expect(await fixture.post({ type: 'reaction', event: 'new', data: {} })).toEqual({
+      status: 200,
+      body: { ok: true },
+    });
+    expect(await fixture.post({ type: 'message', event: 'deleted', data: {} })).toEqual({
+      status: 200,
+      body: { ok: true },
+    });
+    expect(unknown).toEqual(['reaction', 'message']);
+    expect(runs).toBe(0);
+  });
+});
+
+describe('stop', () => {
+  it('finishes running handlers and their sends, and answers new webhooks 503', async () => {
+    const gate = deferred();
+    const entered = deferred();
+    fixture = await startBot({}, (bot) =>
+      bot.on('message', async (ctx) => {
+        entered.resolve();
+        await gate.promise;
+        void ctx.reply('before stop');
+      }),
+    );
+    const { bot } = fixture;
+    const first = fixture.post(messageNew({ conversationId: 1 }));
+    await entered.promise;
+    const stopped = bot.stop({ timeoutMs: 5000 });
+    expect(
+      (await bot.handleWebhook(JSON.stringify(messageNew({ conversationId: 2 })))).status,
+    ).toBe(503);
+    gate.resolve();
+    expect(await stopped).toEqual({ unfinishedUpdates: 0, pendingSends: 0 });
+    expect((await first).status).toBe(200);
+    expect(fixture.sends().map((s) => s.body.message)).toEqual(['before stop']);
+  });
+});
