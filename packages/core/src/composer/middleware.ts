@@ -33,7 +33,6 @@ const passThrough: NextFunction = () => Promise.resolve();
 export function compose<C>(middleware: ReadonlyArray<Middleware<C>>): MiddlewareFn<C> {
   const fns = middleware.map(flatten);
   if (fns.length === 0) return (_ctx, next) => next();
-  if (fns.length === 1) return fns[0]!;
   return (ctx, next = passThrough) => {
     let reached = -1;
     const dispatch = (i: number): Promise<void> => {

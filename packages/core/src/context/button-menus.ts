@@ -24,24 +24,26 @@ export function normalizeButtons(text: string, buttons: readonly ButtonSpec[]): 
       `buttons must be an array of titles or { title, id } objects, got ${typeof list}`,
     );
   }
-  const normalized = list.map((button: unknown, i): ButtonPress => {
-    const spec = (typeof button === 'string' ? { title: button } : (button ?? {})) as {
-      title?: unknown;
-      id?: unknown;
-    };
-    const title = typeof spec.title === 'string' ? spec.title.trim() : spec.title;
-    const id = spec.id ?? title;
+  const specs = list.map(
+    (button: unknown) =>
+      (typeof button === 'string' ? { title: button } : (button ?? {})) as {
+        title?: unknown;
+        id?: unknown;
+      },
+  );
+  const titles = specs.map((spec) =>
+    typeof spec.title === 'string' ? spec.title.trim() : spec.title,
+  ) as string[];
+  checkButtons(text, titles);
+  const normalized = specs.map((spec, i): ButtonPress => {
+    const id = spec.id ?? titles[i];
     if (typeof id !== 'string' || id === '') {
       throw new PactArgumentError(
         `button ${i + 1} needs an id that is a non-empty string, got ${JSON.stringify(id)}`,
       );
     }
-    return { title: title as string, id };
+    return { title: titles[i]!, id };
   });
-  checkButtons(
-    text,
-    normalized.map((b) => b.title),
-  );
   return normalized;
 }
 
