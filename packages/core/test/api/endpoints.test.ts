@@ -13,7 +13,7 @@ import {
   type WhatsAppCodeResult,
 } from '@pactbot/core';
 import { reference } from '../fixtures/reference-responses.js';
-import { startPactStub, type PactStub } from '../helpers/pact-stub.js';
+import { startPactStub, type PactStub } from '../../../../test/support/pact-stub.js';
 
 const TOKEN = 'tok-0123456789abcdef';
 let stub: PactStub;

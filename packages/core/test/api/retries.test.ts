@@ -8,7 +8,7 @@ import {
   type RetryEvent,
 } from '@pactbot/core';
 import { reference } from '../fixtures/reference-responses.js';
-import { startPactStub, type PactStub } from '../helpers/pact-stub.js';
+import { startPactStub, type PactStub } from '../../../../test/support/pact-stub.js';
 
 let stub: PactStub;
 const clients: PactClient[] = [];

@@ -17,8 +17,8 @@ import {
   type SystemUpdate,
   type Update,
 } from '@pactbot/core';
-import { webhooks } from '../fixtures/reference-webhooks.js';
-import { messageNew } from '../helpers/webhooks.js';
+import { webhooks } from '../../../../test/support/reference-webhooks.js';
+import { messageNew } from '../../../../test/support/webhooks.js';
 
 /** A context over a parsed webhook, without a bot behind it (enough for routing). */
 function contextOf(body: unknown): Context {

@@ -7,8 +7,8 @@ import {
   type DeliveryReport,
   type Sent,
 } from '@pactbot/core';
-import { startBot, deferred, type BotFixture } from '../helpers/bot-fixture.js';
-import { jobExecuted, messageAck, messageNew } from '../helpers/webhooks.js';
+import { startBot, deferred, type BotFixture } from '../../../../test/support/bot-fixture.js';
+import { jobExecuted, messageAck, messageNew } from '../../../../test/support/webhooks.js';
 
 let fixture: BotFixture | undefined;
 afterEach(async () => {

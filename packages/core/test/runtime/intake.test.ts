@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemorySessionStore, session, type Context, type SessionFlavor } from '@pactbot/core';
-import { startBot, deferred, type BotFixture } from '../helpers/bot-fixture.js';
-import { messageNew } from '../helpers/webhooks.js';
-import { webhooks } from '../fixtures/reference-webhooks.js';
+import { startBot, deferred, type BotFixture } from '../../../../test/support/bot-fixture.js';
+import { messageNew } from '../../../../test/support/webhooks.js';
+import { webhooks } from '../../../../test/support/reference-webhooks.js';
 
 type SessionContext = Context & SessionFlavor<{ count: number }>;
 let fixture: BotFixture<SessionContext> | undefined;
