@@ -35,12 +35,8 @@ export interface BotFixture<C extends Context = Context> {
 const agent = new Agent({ connections: 256 });
 let nextJob = 1;
 
-/** Starts a stand-in of Pact and a bot wired to it. */
-export async function startBot<C extends Context = Context>(
-  options: Partial<BotOptions<C>> = {},
-  setup?: (bot: Bot<C>) => void,
-): Promise<BotFixture<C>> {
-  const stub = await startPactStub();
+/** Makes the stand-in accept every message send, answering with the next delivery job. */
+export function acceptSends(stub: PactStub): void {
   stub.route('POST', /^\/p1\/companies\/\d+\/conversations\/\d+\/messages$/, (req) => {
     const conversationId = Number(req.path.split('/')[5]);
     return {
@@ -59,6 +55,16 @@ export async function startBot<C extends Context = Context>(
       },
     };
   });
+}
+
+/** Starts a bot wired to a stand-in of Pact: its own, or `shared.stub` (which it then does not close). */
+export async function startBot<C extends Context = Context>(
+  options: Partial<BotOptions<C>> = {},
+  setup?: (bot: Bot<C>) => void,
+  shared?: { stub: PactStub },
+): Promise<BotFixture<C>> {
+  const stub = shared?.stub ?? (await startPactStub());
+  if (!shared) acceptSends(stub);
   const bot = new Bot<C>({
     token: 'test-token',
     companyId: 42,
@@ -98,7 +104,7 @@ export async function startBot<C extends Context = Context>(
     },
     async close() {
       await bot.stop({ timeoutMs: 1000 });
-      await stub.close();
+      if (!shared) await stub.close();
     },
   };
 }

@@ -11,15 +11,18 @@ export interface SessionOptions<S, C extends Context = Context> {
   store?: SessionStore<S> | undefined;
   /**
    * The session key of an update; undefined for updates without a session. Default: company and
-   * conversation (`42:1001`), so updates that belong to no conversation (delivery jobs, channel
+   * conversation (`42:conversation:1001`, the same as the conversation's lock, so a lock-aware
+   * store can fence writes), so updates that belong to no conversation (delivery jobs, channel
    * events) have none.
    */
   key?: ((ctx: C) => string | undefined) | undefined;
 }
 
-/** The default session key: company and conversation. */
+/** The default session key: company and conversation, equal to the key of the conversation's lock. */
 export function conversationSessionKey(ctx: Context): string | undefined {
-  return ctx.conversationId === undefined ? undefined : `${ctx.companyId}:${ctx.conversationId}`;
+  return ctx.conversationId === undefined
+    ? undefined
+    : `${ctx.companyId}:conversation:${ctx.conversationId}`;
 }
 
 /**

@@ -107,7 +107,7 @@ describe('ordering', () => {
     );
     expect(answers.every((a) => a.status === 200)).toBe(true);
     expect(overlapped).toBe(false);
-    expect(store.get('42:5')).toEqual({ count: 100 });
+    expect(store.get('42:conversation:5')).toEqual({ count: 100 });
     expect(started).toEqual(arrived);
     const replies = fixture.sends().map((s) => s.body.message);
     expect(replies).toEqual(started.map((text, i) => `${i + 1}:${text}`));
@@ -155,7 +155,7 @@ describe('slow and failing handlers', () => {
 
   it('reports a throwing handler to bot.catch and leaves its session unwritten', async () => {
     const store = new MemorySessionStore<{ count: number }>();
-    store.set('42:11', { count: 5 });
+    store.set('42:conversation:11', { count: 5 });
     const caught: Array<{ error: unknown; text: string | undefined }> = [];
     fixture = await startBot<SessionContext>({}, (bot) => {
       bot.use(session({ initial: () => ({ count: 0 }), store }));
@@ -169,7 +169,7 @@ describe('slow and failing handlers', () => {
     expect(caught).toHaveLength(1);
     expect((caught[0]!.error as Error).message).toBe('boom');
     expect(caught[0]!.text).toBe('x');
-    expect(store.get('42:11')).toEqual({ count: 5 });
+    expect(store.get('42:conversation:11')).toEqual({ count: 5 });
   });
 
   it('asks Pact to deliver again when a handler throws and redeliverOnError is set, then runs the redelivery', async () => {

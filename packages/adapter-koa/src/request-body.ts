@@ -1,0 +1,49 @@
+import { readBody, WebhookError } from '@pactbot/core';
+import type { ParameterizedContext } from 'koa';
+
+/** The parts of a Koa context the body is read from. */
+type BodySource = Pick<ParameterizedContext, 'request' | 'req' | 'get'>;
+
+/**
+ * What body parsers leave on `ctx.request`: koa-bodyparser and @koa/bodyparser set both, koa-body
+ * only `body`. Declared here rather than taken from @types/koa-bodyparser, whose augmentation
+ * claims `rawBody` is always a string and applies only where that package is imported.
+ */
+interface ParsedRequest {
+  body?: unknown;
+  rawBody?: unknown;
+}
+
+function refuseOverLimit(size: number, limit: number): void {
+  if (size > limit) {
+    throw new WebhookError(
+      413,
+      `webhook body of ${size} bytes is over the limit of ${limit} bytes`,
+    );
+  }
+}
+
+/**
+ * The webhook's body in a form `bot.handleWebhook` takes, refused with `WebhookError` 413 over
+ * `limit` bytes whoever read it:
+ * - the exact text a body parser kept (`ctx.request.rawBody`), so the bot parses and identifies
+ *   the very bytes Pact sent;
+ * - else, when a body parser consumed the stream without keeping the text, what it parsed;
+ * - else the bytes read from the request stream here. That includes koa-bodyparser having run on a
+ *   content type it does not parse (none, text/plain): it sets `body` to `{}` and leaves the stream
+ *   unread, and that `{}` is not what Pact sent.
+ */
+export async function webhookBody(ctx: BodySource, limit: number): Promise<unknown> {
+  const { body, rawBody } = ctx.request as ParsedRequest;
+  if (typeof rawBody === 'string') {
+    refuseOverLimit(Buffer.byteLength(rawBody), limit);
+    return rawBody;
+  }
+  if (ctx.req.readableDidRead) {
+    // The bytes are gone; the declared length is the only measure left. (Without one, Number('')
+    // is 0 and passes: the parser that read the body applied its own limit.)
+    refuseOverLimit(Number(ctx.get('content-length')), limit);
+    return body;
+  }
+  return readBody(ctx.req, limit, ctx.get('content-length') || undefined);
+}

@@ -1,0 +1,47 @@
+import { Redis, type Cluster } from 'ioredis';
+
+/** An ioredis client: standalone or Cluster. */
+export type RedisClient = Redis | Cluster;
+
+/** A client, or the URL of a server (`redis://host:6379/0`). */
+export type RedisInput = RedisClient | string;
+
+/**
+ * Options for clients pactbot creates from a URL: fail a command after a few reconnection attempts
+ * instead of holding it for long, so a webhook is answered 503 (and re-sent by Pact) rather than
+ * left waiting past Pact's timeout.
+ */
+export const URL_CLIENT_OPTIONS = {
+  maxRetriesPerRequest: 2,
+  connectTimeout: 2000,
+  enableAutoPipelining: true,
+} as const;
+
+/** The client to use, and whether pactbot created it (and so closes it). */
+export function connect(input: RedisInput): { redis: RedisClient; owned: boolean } {
+  if (typeof input === 'string') {
+    let url: URL;
+    try {
+      url = new URL(input);
+    } catch {
+      throw new TypeError(
+        `Redis URL must look like redis://host:6379, got ${JSON.stringify(input.slice(0, 40))}`,
+      );
+    }
+    if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+      throw new TypeError(`Redis URL must start with redis:// or rediss://, got ${url.protocol}//`);
+    }
+    const redis = new Redis(input, URL_CLIENT_OPTIONS);
+    // Connection trouble surfaces as failed operations (StateUnavailableError); keep ioredis from logging it too.
+    redis.on('error', () => undefined);
+    return { redis, owned: true };
+  }
+  if (
+    input === null ||
+    typeof input !== 'object' ||
+    typeof (input as { evalsha?: unknown }).evalsha !== 'function'
+  ) {
+    throw new TypeError('expected an ioredis client (Redis or Cluster) or a redis:// URL');
+  }
+  return { redis: input, owned: false };
+}

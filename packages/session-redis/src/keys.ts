@@ -1,0 +1,54 @@
+/**
+ * Redis key names. Every key of one conversation carries the same hash tag — `{42:conversation:7}`,
+ * the conversation's lock key, which is also its default session key — so they share a hash slot
+ * and one script can touch them all on Redis Cluster.
+ */
+export class KeyNames {
+  readonly #prefix: string;
+
+  constructor(prefix: string) {
+    this.#prefix = prefix;
+  }
+
+  /** The keys of a conversation's lock: its line, the deadlines of those in it, the ticket counter and the current fence. */
+  lock(key: string): { queue: string; deadlines: string; tickets: string; fence: string } {
+    const tag = `${this.#prefix}{${key}}`;
+    return {
+      queue: `${tag}:line`,
+      deadlines: `${tag}:deadlines`,
+      tickets: `${tag}:tickets`,
+      fence: `${tag}:fence`,
+    };
+  }
+
+  /** The fence key of a lock: the token of its newest holder. */
+  fence(lockKey: string): string {
+    return `${this.#prefix}{${lockKey}}:fence`;
+  }
+
+  /** A session. */
+  session(key: string): string {
+    return `${this.#prefix}{${key}}:session`;
+  }
+
+  /** A dedup claim on an update. */
+  claim(id: string): string {
+    return `${this.#prefix}claim:${id}`;
+  }
+
+  /** A small value (button menus). */
+  value(key: string): string {
+    return `${this.#prefix}value:${key}`;
+  }
+
+  /** The sending log and pause of a rate budget. */
+  rate(key: string): { log: string; pause: string } {
+    const tag = `${this.#prefix}{rate:${key}}`;
+    return { log: `${tag}:log`, pause: `${tag}:pause` };
+  }
+
+  /** The pub/sub channel on which released locks are announced. */
+  get releases(): string {
+    return `${this.#prefix}lock-released`;
+  }
+}

@@ -1,0 +1,106 @@
+import type { SessionStore, SessionWriteOptions } from '@pactbot/core';
+import { connect, type RedisClient, type RedisInput } from './connection.js';
+import { guarded, SessionConflictError } from './errors.js';
+import { KeyNames } from './keys.js';
+import { LuaScript } from './lua-script.js';
+
+/** Options of {@link RedisSessionStore}. */
+export interface RedisSessionStoreOptions {
+  /** Prefix of every key; use the same one as `redisState` so writes are fenced by its locks. Default `pactbot:`. */
+  prefix?: string | undefined;
+  /** A session unused this long expires, in ms; every write refreshes it. Default 30 days; 0 keeps sessions forever. */
+  ttlMs?: number | undefined;
+}
+
+/**
+ * Writes a session unless the conversation's lock has passed to a newer holder than the writer:
+ * KEYS[1] session, KEYS[2] fence; ARGV json, ttl ms (0: none), writer's token.
+ */
+const FENCED_SET = new LuaScript(`
+local fence = tonumber(redis.call('GET', KEYS[2]) or '0')
+if fence > tonumber(ARGV[3]) then return 0 end
+if tonumber(ARGV[2]) > 0 then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+else
+  redis.call('SET', KEYS[1], ARGV[1])
+end
+return 1`);
+
+/** Deletes a session on the same condition: KEYS[1] session, KEYS[2] fence; ARGV token. */
+const FENCED_DELETE = new LuaScript(`
+local fence = tonumber(redis.call('GET', KEYS[2]) or '0')
+if fence > tonumber(ARGV[1]) then return 0 end
+redis.call('DEL', KEYS[1])
+return 1`);
+
+/**
+ * Sessions in Redis, as JSON: one round trip to load, one to save, the time to live refreshed on
+ * every write. A write made under a conversation lock of `redisState` (same prefix) is refused with
+ * `SessionConflictError` if that lock has since passed to a newer handler — a handler that stalled
+ * past its lease cannot overwrite the session of the one after it.
+ */
+export class RedisSessionStore<S = unknown> implements SessionStore<S> {
+  readonly #redis: RedisClient;
+  readonly #keys: KeyNames;
+  readonly #ttlMs: number;
+  readonly #owned: boolean;
+
+  constructor(redis: RedisInput, options: RedisSessionStoreOptions = {}) {
+    ({ redis: this.#redis, owned: this.#owned } = connect(redis));
+    this.#keys = new KeyNames(options.prefix ?? 'pactbot:');
+    this.#ttlMs = options.ttlMs ?? 30 * 24 * 60 * 60 * 1000;
+  }
+
+  /** The session under `key`, or undefined. */
+  get(key: string): Promise<S | undefined> {
+    return guarded('session read', async () => {
+      const json = await this.#redis.get(this.#keys.session(key));
+      return json === null ? undefined : (JSON.parse(json) as S);
+    });
+  }
+
+  /** Stores the session under `key`, fenced by the writer's lock when it holds the conversation's. */
+  async set(key: string, value: S, options?: SessionWriteOptions): Promise<void> {
+    const json = JSON.stringify(value);
+    const fence = options?.fence;
+    // Fencing needs the lock's keys in the session's hash slot: true for the default session key.
+    if (fence && fence.key === key) {
+      const written = await guarded('session write', () =>
+        FENCED_SET.run(
+          this.#redis,
+          [this.#keys.session(key), this.#keys.fence(fence.key)],
+          [json, this.#ttlMs, fence.token],
+        ),
+      );
+      if (written !== 1) throw new SessionConflictError(key, fence.token);
+      return;
+    }
+    await guarded('session write', () =>
+      this.#ttlMs > 0
+        ? this.#redis.set(this.#keys.session(key), json, 'PX', this.#ttlMs)
+        : this.#redis.set(this.#keys.session(key), json),
+    );
+  }
+
+  /** Removes the session under `key`, on the same fencing terms as `set`. */
+  async delete(key: string, options?: SessionWriteOptions): Promise<void> {
+    const fence = options?.fence;
+    if (fence && fence.key === key) {
+      const deleted = await guarded('session delete', () =>
+        FENCED_DELETE.run(
+          this.#redis,
+          [this.#keys.session(key), this.#keys.fence(fence.key)],
+          [fence.token],
+        ),
+      );
+      if (deleted !== 1) throw new SessionConflictError(key, fence.token);
+      return;
+    }
+    await guarded('session delete', () => this.#redis.del(this.#keys.session(key)));
+  }
+
+  /** Closes the connection, when the store opened it from a URL. */
+  async close(): Promise<void> {
+    if (this.#owned) await this.#redis.quit();
+  }
+}
