@@ -13,6 +13,7 @@ import { handleWebhook, type WebhookRequest, type WebhookResult } from './http/h
 import { createWebhookServer, listenOn, type ListenOptions } from './http/listener.js';
 import { DeliveryTracker, type DeliveryOptions } from './outbound/delivery-tracker.js';
 import { Outbound } from './outbound/outbound.js';
+import { SendLedger } from './outbound/send-ledger.js';
 import type { BotEvents } from './runtime/events.js';
 import { UpdateRunner, type RunOutcome } from './runtime/update-runner.js';
 import { memoryState } from './state/memory-state.js';
@@ -106,6 +107,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
 
   readonly #services: ContextServices;
   readonly #outbound: Outbound;
+  readonly #ledger: SendLedger;
   readonly #runner: UpdateRunner;
   readonly #contextType: ContextConstructor<C>;
   readonly #secret: string | undefined;
@@ -152,7 +154,8 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       (event) => this.events.emit('delivery', event),
       options.delivery,
     );
-    this.#outbound = new Outbound(this.api, tracker);
+    this.#ledger = new SendLedger();
+    this.#outbound = new Outbound(this.api, tracker, this.#ledger);
     this.#services = {
       bot: this as unknown as Bot,
       api: this.api,
@@ -191,10 +194,8 @@ export class Bot<C extends Context = Context> extends Composer<C> {
 
   async #handle(update: Update, id: string, lock: ConversationLock | undefined): Promise<void> {
     const ctx = new this.#contextType(update, this.#services, lock);
-    const { tracker } = this.#outbound;
-    if (update.type === 'job') tracker.jobExecuted(update.data);
-    else if (update.type === 'message' && update.event === 'ack') tracker.messageAck(update.data);
-    else if (
+    this.#observe(update);
+    if (
       update.type === 'message' &&
       update.event === 'new' &&
       update.data.income &&
@@ -213,6 +214,23 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     if (failure) {
       await this.#report(failure.error, ctx, id);
       throw failure.error;
+    }
+  }
+
+  /** Feeds what an update tells about deliveries and message ids to the outbound side. */
+  #observe(update: Update): void {
+    const { tracker } = this.#outbound;
+    if (update.type === 'job') {
+      tracker.jobExecuted(update.data);
+      if (update.data.message_id !== null)
+        this.#ledger.confirmed(update.data.id, update.data.message_id);
+    } else if (update.type === 'message' && update.event === 'ack') {
+      tracker.messageAck(update.data);
+    } else if (update.type === 'message' && update.event === 'new') {
+      const { data } = update;
+      if (data.income) this.#ledger.incoming(data.conversation_id, data.external_id);
+      else if (data.job_id !== null && data.job_id !== undefined)
+        this.#ledger.confirmed(data.job_id, data.external_id);
     }
   }
 

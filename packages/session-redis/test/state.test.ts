@@ -143,14 +143,17 @@ describe('shared sending budget', () => {
   it('holds across processes: no window holds more than its sends', async () => {
     const [a, b] = twoProcesses({ sends: 3, perMs: 300 });
     const times: number[] = [];
+    const startedAt = Date.now();
     await Promise.all(
       Array.from({ length: 9 }, (_, i) =>
         (i % 2 ? a : b).rateLimiter!.acquire('company:42').then(() => times.push(Date.now())),
       ),
     );
     times.sort((x, y) => x - y);
+    // Measured when each process learns of its grant, a little after Redis gave it.
     for (let i = 3; i < times.length; i++)
-      expect(times[i]! - times[i - 3]!).toBeGreaterThanOrEqual(290);
+      expect(times[i]! - times[i - 3]!).toBeGreaterThanOrEqual(270);
+    expect(times.at(-1)! - startedAt).toBeGreaterThanOrEqual(595);
   });
 
   it('pauses every process when one saw a 429', async () => {

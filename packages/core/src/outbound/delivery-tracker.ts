@@ -114,7 +114,9 @@ export class DeliveryTracker {
     if (job.state === 'delivered' || job.details?.result === 'DELIVERED') {
       return Promise.resolve({ jobId, messageId, source: 'sync' });
     }
-    const known = this.#outcomes.get(jobId);
+    // A message found after an ambiguous send has no known job (id 0): only its acks can tell.
+    const pollable = jobId !== 0;
+    const known = pollable ? this.#outcomes.get(jobId) : undefined;
     if (known)
       return known.delivered
         ? Promise.resolve({ jobId, messageId: known.messageId ?? messageId, source: known.source })
@@ -144,7 +146,7 @@ export class DeliveryTracker {
         if (!set) waiters.set(key, (set = new Set()));
         set.add(finish);
       };
-      listen(this.#jobWaiters, jobId);
+      if (pollable) listen(this.#jobWaiters, jobId);
       if (messageId !== null) listen(this.#messageWaiters, String(messageId));
 
       const poll = async (delayMs: number): Promise<void> => {
@@ -158,6 +160,7 @@ export class DeliveryTracker {
           return;
         }
         try {
+          if (!pollable) throw new Error('no job to ask about');
           const current = await this.#api.jobs.get(job.channel.id, jobId);
           const result = current.details?.result;
           if (current.state === 'delivered' || result === 'DELIVERED') {

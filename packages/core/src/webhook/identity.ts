@@ -24,7 +24,8 @@ export function updateIdentity(update: Update): string {
       break;
   }
   const digest = createHash('sha1').update(JSON.stringify(update)).digest('base64url');
-  return `${update.type}:${'event' in update ? String(update.event) : ''}:${digest}`;
+  const event = 'event' in update && typeof update.event === 'string' ? update.event : '';
+  return `${update.type}:${event}:${digest}`;
 }
 
 /**

@@ -97,6 +97,9 @@ function dataObject(label: string, body: Json): Json {
 
 function message(label: string, body: Json): Json {
   const data = dataObject(label, body);
+  if (typeof data.external_id !== 'number' && typeof data.external_id !== 'string') {
+    throw new WebhookError(400, `${label} webhook lacks data.external_id (the message id)`);
+  }
   const income = asBoolean(data.income);
   if (income === undefined)
     throw new WebhookError(400, `${label} webhook lacks data.income (true or false)`);
@@ -125,7 +128,7 @@ function message(label: string, body: Json): Json {
 
 function ack(label: string, body: Json): Json {
   const data = dataObject(label, body);
-  if (data.external_id === undefined || data.external_id === null) {
+  if (typeof data.external_id !== 'number' && typeof data.external_id !== 'string') {
     throw new WebhookError(400, `${label} webhook lacks data.external_id (the message id)`);
   }
   return {
@@ -164,7 +167,7 @@ export function parseWebhook(body: unknown): ParsedWebhook {
     update: { ...body, data } as unknown as Update,
   });
 
-  switch (`${type}:${String(event)}`) {
+  switch (`${type}:${typeof event === 'string' ? event : ''}`) {
     case 'message:new':
     case 'group_message:new':
       return update(message(label, body));
@@ -215,9 +218,10 @@ export function parseWebhook(body: unknown): ParsedWebhook {
         const data = dataObject(label, body);
         if (typeof data.message !== 'string')
           throw new WebhookError(400, 'system webhook lacks data.message (the channel state)');
-        const details = isObject(data.details)
-          ? { ...data.details, entity_id: asId(data.details.entity_id) ?? data.details.entity_id }
-          : undefined;
+        // Channel events are ordered by channel: keep details only when they name one.
+        const entityId = isObject(data.details) ? asId(data.details.entity_id) : undefined;
+        const details =
+          entityId === undefined ? undefined : { ...(data.details as Json), entity_id: entityId };
         return update({ ...data, details });
       }
       return { kind: 'unknown', type, event, body };

@@ -215,7 +215,7 @@ describe('bad input', () => {
     ],
     [
       'a message without its conversation',
-      { type: 'message', event: 'new', data: { income: true, message: 'x' } },
+      { type: 'message', event: 'new', data: { external_id: 5, income: true, message: 'x' } },
       {},
       400,
       'message/new webhook lacks data.conversation_id',

@@ -167,6 +167,30 @@ describe('leniency', () => {
     });
   });
 
+  it('never chokes on values that cannot become text (found by fuzzing)', () => {
+    const hostile = JSON.parse('{"toString":null,"valueOf":null}') as unknown;
+    expect(
+      parseWebhook({
+        type: 'system',
+        event: hostile,
+        data: { message: 'disabled', details: { entity_id: hostile } },
+      }),
+    ).toMatchObject({
+      kind: 'update',
+      update: { data: { message: 'disabled', details: undefined } },
+    });
+    expect(parseWebhook({ type: 'message', event: hostile, data: {} })).toMatchObject({
+      kind: 'unknown',
+    });
+    expect(() =>
+      parseWebhook({
+        type: 'message',
+        event: 'ack',
+        data: { external_id: hostile, conversation_id: 1, ack: 1 },
+      }),
+    ).toThrow('message/ack webhook lacks data.external_id');
+  });
+
   it('refuses malformed bodies with a 400 and a one-line reason', () => {
     for (const body of [
       null,
