@@ -103,7 +103,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   /** The coordination state. */
   readonly state: BotState;
   /** Lifecycle and observability events; see {@link BotEvents}. */
-  readonly events = new EventEmitter<BotEvents>();
+  readonly events = new EventEmitter<BotEvents, unknown>();
 
   readonly #services: ContextServices;
   readonly #outbound: Outbound;

@@ -58,7 +58,7 @@ export interface PactClientOptions {
  */
 export class PactClient {
   /** Lifecycle events: `retry` before every retry, `error` for every call that failed for good. */
-  readonly events = new EventEmitter<PactClientEvents>();
+  readonly events = new EventEmitter<PactClientEvents, unknown>();
   /** The default company of calls. */
   readonly companyId: number | undefined;
   /** The companies of the token's user. */

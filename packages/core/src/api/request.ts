@@ -62,7 +62,7 @@ export interface ExecutorDeps {
   policy: RetryPolicy;
   timeoutMs: number;
   limiter: RateLimiter | undefined;
-  events: EventEmitter<PactClientEvents>;
+  events: EventEmitter<PactClientEvents, unknown>;
   token: string;
 }
 

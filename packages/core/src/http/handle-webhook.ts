@@ -41,7 +41,7 @@ export interface WebhookResult {
 /** What webhook handling needs from its bot. */
 export interface WebhookDeps {
   runner: UpdateRunner;
-  events: EventEmitter<BotEvents>;
+  events: EventEmitter<BotEvents, unknown>;
   secret: string | undefined;
   /** How long the answer waits for the handler before it is 200 anyway. */
   webhookTimeoutMs: number;

@@ -43,7 +43,7 @@ function send(
  */
 export function createWebhookServer(
   handle: Handle,
-  events: EventEmitter<BotEvents>,
+  events: EventEmitter<BotEvents, unknown>,
   options: ListenOptions = {},
 ): http.Server {
   const path = options.path ?? '/';

@@ -32,7 +32,7 @@ export type Admission =
 /** What the runner needs from its bot. */
 export interface RunnerDeps {
   state: BotState;
-  events: EventEmitter<BotEvents>;
+  events: EventEmitter<BotEvents, unknown>;
   options: RunnerOptions;
   /** Namespaces claim and lock keys: one state may serve several bots. */
   namespace: string;
