@@ -55,6 +55,34 @@ export default tseslint.config(
     },
   },
   {
+    // The sandbox's chat page: browser scripts served as they are, with no build step. The
+    // type-aware rules would need the DOM types the TypeScript project leaves out.
+    files: ['packages/sandbox/src/page/**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ['packages/sandbox/src/page/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        [
+          'window',
+          'document',
+          'history',
+          'location',
+          'console',
+          'fetch',
+          'FormData',
+          'EventSource',
+          'Intl',
+          'Node',
+          'setTimeout',
+          'clearTimeout',
+        ].map((name) => [name, /** @type {const} */ ('readonly')]),
+      ),
+    },
+  },
+  {
     files: ['**/*.test.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

@@ -3,6 +3,7 @@
  * @packageDocumentation
  */
 export * from './api/index.js';
+export { mimeTypeOf } from './util/mime.js';
 export {
   Bot,
   type BotOptions,

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { basename, extname } from 'node:path';
+import { basename } from 'node:path';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { mimeTypeOf } from '../util/mime.js';
 import { PactArgumentError } from './errors.js';
 
 /** Bytes of a file to upload: a path on disk, bytes in memory, a Blob, or a stream. */
@@ -29,36 +30,6 @@ export interface MultipartBody {
   replayable: boolean;
   /** Produces the body's bytes. */
   stream(): AsyncIterable<Uint8Array>;
-}
-
-const MIME_TYPES: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.pdf': 'application/pdf',
-  '.txt': 'text/plain',
-  '.csv': 'text/csv',
-  '.json': 'application/json',
-  '.zip': 'application/zip',
-  '.doc': 'application/msword',
-  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  '.xls': 'application/vnd.ms-excel',
-  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  '.mp3': 'audio/mpeg',
-  '.ogg': 'audio/ogg',
-  '.oga': 'audio/ogg',
-  '.opus': 'audio/opus',
-  '.wav': 'audio/wav',
-  '.m4a': 'audio/mp4',
-  '.mp4': 'video/mp4',
-  '.mov': 'video/quicktime',
-};
-
-/** Guesses a MIME type from a file name's extension. */
-export function mimeTypeOf(filename: string): string {
-  return MIME_TYPES[extname(filename).toLowerCase()] ?? 'application/octet-stream';
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<Uint8Array> {

@@ -1,0 +1,85 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemorySessionStore, type SessionStore } from '@pactbot/core';
+import { startTestBot, type TestBot } from '@pactbot/sandbox';
+import { survey, type SurveyAnswers, type SurveyContext, type SurveySession } from './survey.js';
+
+let tester: TestBot<SurveyContext> | undefined;
+afterEach(async () => {
+  await tester?.close();
+  tester = undefined;
+});
+
+async function start(store: SessionStore<SurveySession> = new MemorySessionStore<SurveySession>()) {
+  const completed: SurveyAnswers[] = [];
+  tester = await startTestBot<SurveyContext>((bot) =>
+    survey(bot, { store, onComplete: (answers) => void completed.push(answers) }),
+  );
+  return { completed };
+}
+
+describe('the survey example', () => {
+  it('asks three questions over several messages and sums up the answers', async () => {
+    const { completed } = await start();
+    const chat = tester!.chat();
+    await chat
+      .send('survey')
+      .assertReply(/what is your name\?/)
+      .send('Ann')
+      .assertReply({
+        text: 'Nice to meet you, Ann! How do you like pactbot so far?',
+        buttons: ['😍 Love it', "🙂 It's fine", '🤔 Not sure yet'],
+      })
+      .press('😍 Love it')
+      .assertReply({ buttons: ['Skip'] })
+      .send('More examples, please')
+      .assertReply(
+        '🙏 Thanks, Ann! You told us:\n• Rating: 😍 Love it\n• Idea: More examples, please',
+      );
+    expect(completed).toEqual([
+      { name: 'Ann', rating: '😍 Love it', idea: 'More examples, please' },
+    ]);
+  });
+
+  it('keeps each customer on their own step', async () => {
+    await start();
+    const ann = tester!.chat({ name: 'Ann' });
+    const bob = tester!.chat({ name: 'Bob' });
+    await ann.send('survey');
+    await bob.send('survey');
+    await ann.send('Ann').assertReply(/Nice to meet you, Ann!/);
+    await bob.send('Bob').assertReply(/Nice to meet you, Bob!/);
+    await ann
+      .press('🤔 Not sure yet')
+      .press('Skip')
+      .assertReply(/Rating: 🤔 Not sure yet\n• Idea: \(skipped\)/);
+    await bob.press("🙂 It's fine").assertReply(/What could we do better\?/);
+  });
+
+  it('insists on a button for the rating, and stops on "cancel"', async () => {
+    await start();
+    const chat = tester!.chat({ channel: 'viber' });
+    await chat.send('survey').send('Ann');
+    await chat.send('great').assertReply({ text: /^Please pick one of the buttons:/ });
+    await chat.send('cancel').assertReply('Survey cancelled. Write "survey" to start again.');
+    await chat.send('Ann').assertNoReply();
+  });
+
+  it('keeps progress in the store it is given', async () => {
+    const written: SurveySession[] = [];
+    const store = new MemorySessionStore<SurveySession>();
+    const recording: SessionStore<SurveySession> = {
+      get: (key) => store.get(key),
+      set: (key, value) => {
+        written.push(value);
+        store.set(key, value);
+      },
+      delete: (key) => store.delete(key),
+    };
+    await start(recording);
+    await tester!.chat().send('survey').send('Ann');
+    expect(written).toEqual([
+      { survey: { step: 'name' } },
+      { survey: { step: 'rating', name: 'Ann' } },
+    ]);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * Conversations as the customer sees them: bubbles with text, buttons, files, a location and, on
+ * the bot's messages, delivery ticks. The chat page and the test harness both read these.
+ */
+import { CHANNEL_LABELS, takesInteractive, type ChannelType } from './channels.js';
+import type {
+  Ack,
+  AttachmentRecord,
+  ConversationRecord,
+  LocationRecord,
+  MessageRecord,
+} from './store/records.js';
+
+/** A file in a message. */
+export interface ChatAttachment {
+  id: number;
+  /** Where to fetch it: the sandbox serves uploads itself; a `file_url` stays as given. */
+  url: string;
+  fileName: string;
+  mimeType: string;
+  /** Bytes; null for a `file_url` the sandbox never fetched. */
+  size: number | null;
+}
+
+/** Delivery of a bot's message, from Pact's acks: the ticks a customer's messenger would show. */
+export type DeliveryStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'not delivered';
+
+/** A message as the customer sees it. */
+export interface ChatMessage {
+  id: number;
+  /** Who wrote it: the customer, or the bot (anything sent through the API). */
+  from: 'customer' | 'bot';
+  /** The text, exactly as sent (empty when there is none). */
+  text: string;
+  /**
+   * What the customer can press: the interactive buttons of a WhatsApp Business message, or, on
+   * channels without them, the options of a numbered list that ends the text (`1. Pizza`).
+   */
+  buttons: string[];
+  /** True when `buttons` are interactive (tapped), false when they are a numbered list (typed). */
+  interactive: boolean;
+  attachments: ChatAttachment[];
+  location: LocationRecord | null;
+  /** Delivery of a bot's message; a customer's own messages are always `delivered`. */
+  status: DeliveryStatus;
+  sentAt: Date;
+  /** The delivery job of a bot's message. */
+  jobId: number | null;
+}
+
+/** A customer's conversation, for lists. */
+export interface ConversationView {
+  id: number;
+  name: string;
+  channel: { id: number; type: ChannelType; label: string };
+  /** The customer's id in the messenger (a phone number, a user id). */
+  senderId: string;
+  createdAt: Date;
+}
+
+const STATUS_OF_ACK: Record<Ack, DeliveryStatus> = {
+  [-1]: 'not delivered',
+  0: 'sending',
+  1: 'sent',
+  2: 'delivered',
+  3: 'read',
+};
+
+/**
+ * The options of a numbered list ending a text, as `ctx.buttons` writes them on channels without
+ * interactive messages: a blank line, then `1. First`, `2. Second`, …
+ */
+export function numberedOptions(text: string): string[] {
+  const lines = text.split('\n');
+  const items: Array<{ number: number; title: string }> = [];
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const match = /^\s*(\d{1,2})[.)]\s+(.+?)\s*$/.exec(lines[i]!);
+    if (!match) break;
+    items.unshift({ number: Number(match[1]), title: match[2]! });
+  }
+  const first = lines.length - items.length;
+  const standsApart = first === 0 || lines[first - 1]!.trim() === '';
+  const countsFromOne = items.every((item, i) => item.number === i + 1);
+  return items.length > 0 && standsApart && countsFromOne ? items.map((item) => item.title) : [];
+}
+
+function attachmentView(attachment: AttachmentRecord): ChatAttachment {
+  return {
+    id: attachment.external_id,
+    url: attachment.url,
+    fileName: attachment.file_name,
+    mimeType: attachment.mime_type,
+    size: attachment.size,
+  };
+}
+
+/** A stored message as its customer sees it. */
+export function chatMessage(message: MessageRecord): ChatMessage {
+  const text = message.message ?? '';
+  const interactive = message.interactive !== null && takesInteractive(message.channel_type);
+  return {
+    id: message.external_id,
+    from: message.income ? 'customer' : 'bot',
+    text,
+    buttons: interactive
+      ? [...message.interactive!.buttons]
+      : message.income
+        ? []
+        : numberedOptions(text),
+    interactive,
+    attachments: message.attachments.map(attachmentView),
+    location: message.location,
+    status: message.income ? 'delivered' : STATUS_OF_ACK[message.ack],
+    sentAt: message.created_at,
+    jobId: message.job_id,
+  };
+}
+
+/** A stored conversation, for lists. */
+export function conversationView(conversation: ConversationRecord): ConversationView {
+  return {
+    id: conversation.external_id,
+    name: conversation.name,
+    channel: {
+      id: conversation.channel_id,
+      type: conversation.channel_type,
+      label: CHANNEL_LABELS[conversation.channel_type],
+    },
+    senderId: conversation.sender_external_id,
+    createdAt: conversation.created_at,
+  };
+}

@@ -1,0 +1,152 @@
+import type { Bot, ErrorInfo, Update } from '@pactbot/core';
+import type { ChatMessage } from '../chat-view.js';
+import type { Customer, CustomerFile, WriteOutcome } from '../customer.js';
+import type { LocationRecord } from '../store/records.js';
+import { BotFailedError, WebhookNotTakenError } from './bot-failure.js';
+import { describeReplies } from './expectations.js';
+import { TestFlow, type ChatActions, type Step } from './test-flow.js';
+
+/** What a test chat needs of its bot: its events, to see handlers fail. */
+export interface ObservedBot {
+  readonly events: Bot['events'];
+}
+
+function conversationOf(update: Update | undefined): number | undefined {
+  if (update?.type === 'message' || update?.type === 'group_message') {
+    return update.data.conversation_id;
+  }
+  if (update?.type === 'conversation') return update.data.external_id;
+  return undefined;
+}
+
+/**
+ * One customer chatting with the bot under test. Each action (`send`, `press`, `sendFile`,
+ * `sendLocation`) resolves once the bot has handled it — its handler finished and its replies were
+ * accepted — so the replies are known then, with no waiting or sleeping:
+ *
+ * ```ts
+ * await chat.send('hi');
+ * expect(chat.lastReply.text).toBe('Your name?');
+ * await chat.send('menu').assertReply({ text: 'Pick one', buttons: ['Pizza', 'Sushi'] });
+ * await chat.press('Pizza').assertReply(/pizza/i);
+ * ```
+ */
+export class TestChat {
+  /** The customer behind the chat. */
+  readonly customer: Customer;
+
+  readonly #bot: ObservedBot;
+  readonly #failOnBotError: boolean;
+  readonly #actions: ChatActions;
+  #latest: Step | undefined;
+  #tail: Promise<unknown> = Promise.resolve();
+
+  /** @internal Chats come from `testBot.chat()`. */
+  constructor(customer: Customer, bot: ObservedBot, options: { failOnBotError: boolean }) {
+    this.customer = customer;
+    this.#bot = bot;
+    this.#failOnBotError = options.failOnBotError;
+    this.#actions = {
+      send: (text) => this.#act(`wrote ${JSON.stringify(text)}`, () => customer.write(text)),
+      press: (title) => this.#act(`pressed ${JSON.stringify(title)}`, () => customer.press(title)),
+      sendFile: (file, options) =>
+        this.#act(`sent the file ${'path' in file ? file.path : file.name}`, () =>
+          customer.sendFile(file, options),
+        ),
+      sendLocation: (location) =>
+        this.#act(`shared the location ${location?.latitude}, ${location?.longitude}`, () =>
+          customer.sendLocation(location),
+        ),
+    };
+  }
+
+  /** The conversation's id in the API. */
+  get conversationId(): number {
+    return this.customer.conversationId;
+  }
+
+  /** The customer writes `text`; await it, or chain assertions on it. */
+  send(text: string): TestFlow {
+    return new TestFlow(this.#actions, this.#actions.send(text));
+  }
+
+  /**
+   * The customer presses a button of the latest message with buttons: the title on WhatsApp
+   * Business, the option's number on channels where buttons are a numbered list.
+   */
+  press(title: string): TestFlow {
+    return new TestFlow(this.#actions, this.#actions.press(title));
+  }
+
+  /** The customer sends a file (`{ path }` or `{ data, name }`), with an optional caption. */
+  sendFile(file: CustomerFile, options?: { caption?: string }): TestFlow {
+    return new TestFlow(this.#actions, this.#actions.sendFile(file, options));
+  }
+
+  /** The customer shares a location. */
+  sendLocation(location: LocationRecord): TestFlow {
+    return new TestFlow(this.#actions, this.#actions.sendLocation(location));
+  }
+
+  /** The bot's replies to the customer's latest action, in order. */
+  get replies(): readonly ChatMessage[] {
+    return this.#latest?.replies ?? [];
+  }
+
+  /** The bot's last reply to the customer's latest action; throws, saying so, when there was none. */
+  get lastReply(): ChatMessage {
+    const latest = this.#latest;
+    if (!latest) throw new Error('the customer has done nothing yet: send() something first');
+    const reply = latest.replies[latest.replies.length - 1];
+    if (!reply)
+      throw new Error(`the bot sent nothing in reply to the customer who ${latest.action}`);
+    return reply;
+  }
+
+  /** The whole conversation as the customer sees it, oldest first. */
+  get transcript(): ChatMessage[] {
+    return this.customer.messages();
+  }
+
+  /** Runs actions one after another, even when a test starts several without awaiting. */
+  #act(action: string, write: () => Promise<WriteOutcome>): Promise<Step> {
+    const run = this.#tail.then(() => this.#run(action, write));
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async #run(action: string, write: () => Promise<WriteOutcome>): Promise<Step> {
+    const errors: unknown[] = [];
+    const onError = (info: ErrorInfo) => {
+      const conversation = conversationOf(info.update);
+      if (conversation === undefined || conversation === this.conversationId)
+        errors.push(info.error);
+    };
+    const { events } = this.#bot;
+    events.on('error', onError);
+    let outcome: WriteOutcome;
+    try {
+      outcome = await write();
+    } finally {
+      events.off('error', onError);
+    }
+    const replies = this.customer
+      .messages()
+      .filter((message) => message.from === 'bot' && message.id > outcome.message.id);
+    const step: Step = { action, replies, checked: 0 };
+    this.#latest = step;
+    if (errors.length > 0 && this.#failOnBotError) {
+      throw new BotFailedError(action, errors, describeReplies(replies));
+    }
+    if (!outcome.delivered) {
+      const why =
+        outcome.outcome === 'no-target'
+          ? 'no bot is connected to the sandbox'
+          : `it answered ${outcome.status ?? `nothing (${outcome.error ?? 'no answer'})`} on each of ${outcome.attempts} attempts`;
+      throw new WebhookNotTakenError(
+        `the bot did not take the webhook after the customer ${action}: ${why}`,
+      );
+    }
+    return step;
+  }
+}

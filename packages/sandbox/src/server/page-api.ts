@@ -1,0 +1,114 @@
+import type http from 'node:http';
+import { ApiError, erroredBody } from '../api/api-error.js';
+import { readApiRequest, type BodyLimits } from '../api/read-request.js';
+import type { ChannelType } from '../channels.js';
+import type { ChatMessage, ConversationView } from '../chat-view.js';
+import type { Customer } from '../customer.js';
+import type { Faults } from '../faults.js';
+import { sendJson } from './http-util.js';
+import type { LogEntry } from './page-log.js';
+import type { SseHub } from './sse.js';
+
+/** Everything the page shows, sent when it opens its event stream. */
+export interface PageSnapshot {
+  company: { id: number; name: string };
+  channelTypes: Array<{ type: ChannelType; label: string }>;
+  conversations: Array<ConversationView & { messages: ChatMessage[] }>;
+  log: LogEntry[];
+  faults: Faults;
+  /** Where webhooks go: `bot (in-process)`, a URL, or null. */
+  target: string | null;
+}
+
+/** What the page's endpoints need from the sandbox. */
+export interface PageApiDeps {
+  sse: SseHub;
+  snapshot(): PageSnapshot;
+  customer(conversationId: number): Customer | undefined;
+  newCustomer(channel: unknown, name: unknown): Customer;
+  setFaults(change: unknown): Faults;
+  limits: BodyLimits;
+}
+
+const MAX_TEXT = 10_000;
+
+function fail(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  return new ApiError(400, (error as Error).message);
+}
+
+/** Starts a customer's message and answers at once; the page sees it arrive over its stream. */
+async function customerWrites(deps: PageApiDeps, req: http.IncomingMessage, url: URL, id: number) {
+  const customer = deps.customer(id);
+  if (!customer) throw new ApiError(404, `conversation ${id} not found`);
+  const { params, files } = await readApiRequest(req, url, deps.limits);
+  const file = files.get('file');
+  const text = params.string('text', { max: MAX_TEXT });
+  const location = params.object('location');
+  const done = (written: Promise<unknown>) => void written.catch(() => undefined);
+  if (file) {
+    done(
+      customer.sendFile({ data: file.bytes, name: file.name, type: file.type }, { caption: text }),
+    );
+  } else if (location) {
+    const latitude = Number(location.latitude);
+    const longitude = Number(location.longitude);
+    if (!(Math.abs(latitude) <= 90) || !(Math.abs(longitude) <= 180)) {
+      throw new ApiError(400, 'location needs latitude (−90…90) and longitude (−180…180)');
+    }
+    done(customer.sendLocation({ latitude, longitude }));
+  } else if (text !== undefined && text.trim() !== '') {
+    done(customer.write(text));
+  } else {
+    throw new ApiError(400, 'a message needs text, a file or a location');
+  }
+  return { status: 202, body: { ok: true } };
+}
+
+/**
+ * The page's own endpoints, under `/sandbox/`: its event stream, the state, new customers, what
+ * customers write, and the fault settings. They need no token: the sandbox listens on localhost.
+ */
+export function createPageApi(
+  deps: PageApiDeps,
+): (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => Promise<void> {
+  return async (req, res, url) => {
+    const route = `${req.method ?? 'GET'} ${url.pathname.replace(/\/+$/, '')}`;
+    try {
+      if (route === 'GET /sandbox/events') {
+        deps.sse.open(req, res, { event: 'snapshot', data: deps.snapshot() });
+        return;
+      }
+      if (route === 'GET /sandbox/state') return sendJson(res, 200, deps.snapshot());
+      if (route === 'POST /sandbox/customers') {
+        const { params } = await readApiRequest(req, url, deps.limits);
+        let customer: Customer;
+        try {
+          customer = deps.newCustomer(params.values.channel, params.values.name);
+        } catch (error) {
+          throw fail(error);
+        }
+        return sendJson(res, 201, { conversationId: customer.conversationId });
+      }
+      if (route === 'PUT /sandbox/faults') {
+        const { params } = await readApiRequest(req, url, deps.limits);
+        let faults: Faults;
+        try {
+          faults = deps.setFaults(params.values);
+        } catch (error) {
+          throw fail(error);
+        }
+        return sendJson(res, 200, faults);
+      }
+      const write = /^POST \/sandbox\/conversations\/(\d+)\/messages$/.exec(route);
+      if (write) {
+        const answer = await customerWrites(deps, req, url, Number(write[1]));
+        return sendJson(res, answer.status, answer.body);
+      }
+      throw new ApiError(404, `the page has no endpoint ${route}`);
+    } catch (error) {
+      const failure = fail(error);
+      sendJson(res, failure.status, erroredBody(failure.message), failure.headers);
+    }
+  };
+}

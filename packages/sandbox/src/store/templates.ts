@@ -1,0 +1,23 @@
+import type { WabaTemplateRecord } from './records.js';
+
+/** The WhatsApp Business templates every sandbox company has: the reference's example and one more. */
+export function templateFixtures(
+  companyId: number,
+): Array<Omit<WabaTemplateRecord, 'id' | 'position'>> {
+  return [
+    {
+      company_id: companyId,
+      name: 'Шаблон с переменной',
+      waba_id: '1_shablon_kakoito',
+      body: 'Тестовый шаблон с какой то переменной {{1}}',
+      substitutions_count: 1,
+    },
+    {
+      company_id: companyId,
+      name: 'Order shipped',
+      waba_id: 'order_shipped',
+      body: 'Hello {{1}}, your order {{2}} is on its way.',
+      substitutions_count: 2,
+    },
+  ];
+}
