@@ -143,7 +143,7 @@ describe('the demo (npm start)', () => {
       .toContain('📋 Take a survey');
     await write('📋 Take a survey');
     const redis = new Redis(inject('redisUrl'));
-    cleanups.push(async () => redis.disconnect());
+    cleanups.push(() => Promise.resolve(redis.disconnect()));
     await expect
       .poll(() => redis.get(`${prefix}{1:conversation:${alex!.id}}:session`))
       .not.toBeNull();
