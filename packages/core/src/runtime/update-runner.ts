@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { EventEmitter } from 'eventemitter3';
 import PQueue from 'p-queue';
 import { isStateFailure } from '../state/errors.js';
@@ -58,6 +59,9 @@ export class UpdateRunner {
 
   constructor(deps: RunnerDeps) {
     this.#deps = deps;
+    // Every update waiting for its turn listens on this one signal (and stops when its turn comes):
+    // many listeners are expected, not a leak.
+    setMaxListeners(0, this.#abandon.signal);
     this.#pool = new PQueue({ concurrency: deps.options.concurrency });
   }
 
