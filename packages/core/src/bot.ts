@@ -22,6 +22,9 @@ import { waitAtMost } from './util/timeout.js';
 import { updateIdentity } from './webhook/identity.js';
 import type { Update } from './webhook/types.js';
 
+/** The end of the middleware chain. */
+const done = (): Promise<void> => Promise.resolve();
+
 /** Builds the context of each update; pass a subclass of `Context` to add your own fields. */
 export type ContextConstructor<C extends Context> = new (
   update: Update,
@@ -114,6 +117,8 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   readonly #webhookTimeoutMs: number;
   readonly #ownsClient: boolean;
   readonly #servers = new Set<http.Server>();
+  /** The middleware tree as one function; it reads the tree on every call, so handlers added later run. */
+  readonly #middleware = this.middleware();
   #errorHandler: ErrorHandler<C> | undefined;
   #stopping = false;
   #stopped: Promise<StopReport> | undefined;
@@ -205,7 +210,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     }
     let failure: { error: unknown } | undefined;
     try {
-      await this.middleware()(ctx, () => Promise.resolve());
+      await this.#middleware(ctx, done);
     } catch (error) {
       failure = { error };
     }

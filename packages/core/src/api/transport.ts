@@ -91,6 +91,8 @@ export class HttpTransport {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #headers: Record<string, string>;
+  /** The headers of a JSON request, built once: undici reads them and leaves them as they are. */
+  readonly #jsonHeaders: Record<string, string>;
 
   constructor(options: HttpTransportOptions) {
     const url = new URL(options.baseUrl);
@@ -109,20 +111,21 @@ export class HttpTransport {
       accept: 'application/json',
       'user-agent': options.userAgent ?? 'pactbot',
     };
+    this.#jsonHeaders = { ...this.#headers, 'content-type': 'application/json' };
   }
 
   /** Performs one attempt of a request. Resolves with a 2xx answer; rejects with a Pact error. */
   async send(request: TransportRequest): Promise<TransportResponse> {
     const { method, path } = request;
-    const headers: Record<string, string> = { ...this.#headers };
+    let headers = this.#headers;
     let body: Dispatcher.DispatchOptions['body'];
     if (request.multipart) {
-      headers['content-type'] = request.multipart.contentType;
+      headers = { ...this.#headers, 'content-type': request.multipart.contentType };
       if (request.multipart.length !== undefined)
         headers['content-length'] = String(request.multipart.length);
       body = Readable.from(request.multipart.stream(), { objectMode: false });
     } else if (request.json !== undefined) {
-      headers['content-type'] = 'application/json';
+      headers = this.#jsonHeaders;
       body = JSON.stringify(request.json);
     }
 

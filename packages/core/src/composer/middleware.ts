@@ -46,7 +46,7 @@ export function compose<C>(middleware: ReadonlyArray<Middleware<C>>): Middleware
       reached = i;
       const fn = i < fns.length ? fns[i]! : next;
       try {
-        return Promise.resolve(fn(ctx, () => dispatch(i + 1))).then(() => undefined);
+        return Promise.resolve(fn(ctx, () => dispatch(i + 1))) as Promise<void>;
       } catch (error) {
         // A middleware may throw anything; it travels on unchanged.
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors

@@ -6,30 +6,60 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 /**
  * Reads a request body up to `limit` bytes. A declared Content-Length over the limit is refused
- * before reading; a body that grows past it is refused as soon as it does.
+ * before reading; a body that grows past it is refused as soon as it does. (Stream events rather
+ * than `for await`: this runs for every webhook, and the async iterator costs several times more.)
  */
-export async function readBody(
+export function readBody(
   stream: Readable,
   limit: number,
   declaredLength?: string | number,
 ): Promise<Buffer> {
   const declared = declaredLength === undefined ? undefined : Number(declaredLength);
   if (declared !== undefined && Number.isFinite(declared) && declared > limit) {
-    throw new WebhookError(
-      413,
-      `webhook body of ${declared} bytes is over the limit of ${limit} bytes`,
+    return Promise.reject(
+      new WebhookError(
+        413,
+        `webhook body of ${declared} bytes is over the limit of ${limit} bytes`,
+      ),
     );
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    size += buffer.length;
-    if (size > limit)
-      throw new WebhookError(413, `webhook body is over the limit of ${limit} bytes`);
-    chunks.push(buffer);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = () => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+      stream.off('close', onClose);
+    };
+    const onData = (chunk: Buffer | string) => {
+      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      size += buffer.length;
+      if (size > limit) {
+        cleanup();
+        stream.pause();
+        reject(new WebhookError(413, `webhook body is over the limit of ${limit} bytes`));
+        return;
+      }
+      chunks.push(buffer);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onClose = () => {
+      cleanup();
+      reject(new Error('the request was closed before its body arrived'));
+    };
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+    stream.on('close', onClose);
+  });
 }
 
 /**

@@ -2,12 +2,12 @@ import type { SendMessageParams } from '../api/resources/messages.js';
 import type { Message } from '../api/types.js';
 import { TtlMap } from '../util/ttl-map.js';
 
-/** What identifies a message's content in Pact's list: its text and how many files it carries. */
+/** What identifies a message's content in Pact's list: how many files it carries, and its text. */
 export function signatureOf(
   message: { message?: string | null | undefined; attachments?: unknown[] | undefined },
   attachments?: number,
 ): string {
-  return JSON.stringify([message.message ?? '', attachments ?? message.attachments?.length ?? 0]);
+  return `${attachments ?? message.attachments?.length ?? 0}:${message.message ?? ''}`;
 }
 
 /** The signature of a message about to be sent. */

@@ -1,9 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import type { EventEmitter } from 'eventemitter3';
-import PQueue from 'p-queue';
 import { isStateFailure } from '../state/errors.js';
 import type { BotState, ConversationLock, UpdateClaim } from '../state/types.js';
 import { orderingKey } from '../webhook/identity.js';
+import { Semaphore } from '../util/semaphore.js';
 import { waitAtMost } from '../util/timeout.js';
 import type { Update } from '../webhook/types.js';
 import type { BotEvents } from './events.js';
@@ -52,7 +52,7 @@ export interface RunnerDeps {
  */
 export class UpdateRunner {
   readonly #deps: RunnerDeps;
-  readonly #pool: PQueue;
+  readonly #pool: Semaphore;
   readonly #running = new Set<Promise<RunOutcome>>();
   readonly #abandon = new AbortController();
   #queued = 0;
@@ -62,7 +62,7 @@ export class UpdateRunner {
     // Every update waiting for its turn listens on this one signal (and stops when its turn comes):
     // many listeners are expected, not a leak.
     setMaxListeners(0, this.#abandon.signal);
-    this.#pool = new PQueue({ concurrency: deps.options.concurrency });
+    this.#pool = new Semaphore(deps.options.concurrency);
   }
 
   /** Updates admitted and not yet finished. */
@@ -123,7 +123,7 @@ export class UpdateRunner {
     }
     try {
       const startedAt = performance.now();
-      await this.#pool.add(() => this.#deps.handle(update, id, lock));
+      await this.#pool.run(() => this.#deps.handle(update, id, lock));
       await claim.complete().catch(report);
       events.emit('handled', { update, id, durationMs: performance.now() - startedAt });
       return 'handled';

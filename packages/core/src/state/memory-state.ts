@@ -24,7 +24,8 @@ const NEVER = new AbortController().signal;
 export class MemoryState implements BotState {
   readonly #claims: TtlMap<string, 'handling' | 'done'>;
   readonly #values: TtlMap<string, string>;
-  readonly #tails = new Map<string, Promise<void>>();
+  /** Per key, those waiting for their turn; a key is present while someone holds its turn. */
+  readonly #lines = new Map<string, Array<() => void>>();
   #fence = 0;
 
   constructor(options: MemoryStateOptions = {}) {
@@ -50,27 +51,48 @@ export class MemoryState implements BotState {
   }
 
   /** Joins the line of `key`; resolves at the caller's turn. */
-  async lock(key: string, options: LockOptions): Promise<ConversationLock> {
-    const previous = this.#tails.get(key);
-    let open!: () => void;
-    const mine = new Promise<void>((resolve) => (open = resolve));
-    this.#tails.set(key, mine);
+  lock(key: string, options: LockOptions): Promise<ConversationLock> {
     const token = ++this.#fence;
-    const release = (): Promise<void> => {
-      if (this.#tails.get(key) === mine) this.#tails.delete(key);
-      open();
-      return Promise.resolve();
+    let released = false;
+    const turn: ConversationLock = {
+      fence: { key, token },
+      lost: NEVER,
+      release: () => {
+        if (released) return Promise.resolve();
+        released = true;
+        return this.#pass(key);
+      },
     };
-    if (previous) {
-      try {
-        await waitOrAbort(previous, options.signal);
-      } catch (error) {
-        // Giving up the place must not stall those behind it: pass the turn on when it comes.
-        void previous.then(release);
-        throw error;
-      }
+    const waiting = this.#lines.get(key);
+    if (waiting === undefined) {
+      // Nobody holds the line: the turn is the caller's at once.
+      this.#lines.set(key, []);
+      return Promise.resolve(turn);
     }
-    return { fence: { key, token }, lost: NEVER, release };
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const index = waiting.indexOf(grant);
+        if (index >= 0) waiting.splice(index, 1);
+        reject(signal!.reason as Error);
+      };
+      const grant = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(turn);
+      };
+      waiting.push(grant);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Ends the current turn of `key`: the next in line goes, or the line closes. */
+  #pass(key: string): Promise<void> {
+    const waiting = this.#lines.get(key);
+    const next = waiting?.shift();
+    if (next) next();
+    else this.#lines.delete(key);
+    return Promise.resolve();
   }
 
   /** Reads a value. */
@@ -89,19 +111,6 @@ export class MemoryState implements BotState {
     this.#values.delete(key);
     return Promise.resolve();
   }
-}
-
-function waitOrAbort(promise: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason as Error);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason as Error);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, reject);
-  });
 }
 
 /** The default, single-process coordination state. */

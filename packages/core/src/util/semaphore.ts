@@ -1,0 +1,28 @@
+/**
+ * Lets at most `limit` tasks run at once; the others wait in arrival order. A few lines instead
+ * of a queue library: it sits on the path of every update, where each allocation shows.
+ */
+export class Semaphore {
+  readonly #limit: number;
+  readonly #waiting: Array<() => void> = [];
+  #running = 0;
+
+  constructor(limit: number) {
+    this.#limit = Math.max(1, limit);
+  }
+
+  /** Runs `task` once there is room, and frees the room when it settles. */
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#running >= this.#limit)
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    else this.#running++;
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      // The room passes straight to the next in line; `running` stays as it is.
+      if (next) next();
+      else this.#running--;
+    }
+  }
+}
