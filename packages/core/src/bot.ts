@@ -9,7 +9,12 @@ import { Composer } from './composer/composer.js';
 import { ButtonMenus } from './context/button-menus.js';
 import { Context, type ContextServices } from './context/context.js';
 import type { TextLimit } from './context/split-text.js';
-import { handleWebhook, type WebhookRequest, type WebhookResult } from './http/handle-webhook.js';
+import {
+  handleWebhook,
+  type WebhookDeps,
+  type WebhookRequest,
+  type WebhookResult,
+} from './http/handle-webhook.js';
 import { createWebhookServer, listenOn, type ListenOptions } from './http/listener.js';
 import { DeliveryTracker, type DeliveryOptions } from './outbound/delivery-tracker.js';
 import { Outbound } from './outbound/outbound.js';
@@ -18,6 +23,7 @@ import type { BotEvents } from './runtime/events.js';
 import { UpdateRunner, type RunOutcome } from './runtime/update-runner.js';
 import { memoryState } from './state/memory-state.js';
 import type { BotState, ConversationLock } from './state/types.js';
+import { Deadlines } from './util/deadlines.js';
 import { waitAtMost } from './util/timeout.js';
 import { updateIdentity } from './webhook/identity.js';
 import type { Update } from './webhook/types.js';
@@ -114,7 +120,8 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   readonly #runner: UpdateRunner;
   readonly #contextType: ContextConstructor<C>;
   readonly #secret: string | undefined;
-  readonly #webhookTimeoutMs: number;
+  readonly #answerDeadlines: Deadlines;
+  readonly #webhookDeps: WebhookDeps;
   readonly #ownsClient: boolean;
   readonly #servers = new Set<http.Server>();
   /** The middleware tree as one function; it reads the tree on every call, so handlers added later run. */
@@ -151,7 +158,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       throw new PactArgumentError('secret must be a non-empty string when given');
     }
     this.#secret = options.secret;
-    this.#webhookTimeoutMs = options.webhookTimeoutMs ?? 8000;
+    this.#answerDeadlines = new Deadlines(options.webhookTimeoutMs ?? 8000);
     this.#contextType = options.contextType ?? (Context as unknown as ContextConstructor<C>);
 
     const tracker = new DeliveryTracker(
@@ -186,6 +193,13 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       },
       handle: (update, id, lock) => this.#handle(update, id, lock),
     });
+    this.#webhookDeps = {
+      runner: this.#runner,
+      events: this.events,
+      secret: this.#secret,
+      answerDeadlines: this.#answerDeadlines,
+      isStopping: () => this.#stopping,
+    };
   }
 
   /**
@@ -215,7 +229,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       failure = { error };
     }
     // The conversation's next update waits until this one's sends were accepted, keeping replies in order.
-    await Promise.allSettled(ctx.pendingSends);
+    if (ctx.pendingSends.length > 0) await Promise.allSettled(ctx.pendingSends);
     if (failure) {
       await this.#report(failure.error, ctx, id);
       throw failure.error;
@@ -261,17 +275,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
    * returned status and JSON body.
    */
   handleWebhook(body: unknown, request?: WebhookRequest): Promise<WebhookResult> {
-    return handleWebhook(
-      {
-        runner: this.#runner,
-        events: this.events,
-        secret: this.#secret,
-        webhookTimeoutMs: this.#webhookTimeoutMs,
-        isStopping: () => this.#stopping,
-      },
-      body,
-      request,
-    );
+    return handleWebhook(this.#webhookDeps, body, request);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { PactArgumentError } from '../api/errors.js';
-import { checkButtons } from '../api/validate.js';
+import { checkButtons, MAX_BUTTON_TITLE } from '../api/validate.js';
 import type { BotState } from '../state/types.js';
 
 /** A button as `ctx.buttons` takes it: a title, or a title with the id `bot.action` routes by. */
@@ -77,6 +77,8 @@ export class ButtonMenus {
 
   /** The press an incoming text stands for, if any; a press uses the menu up. */
   async press(conversationId: number, text: string): Promise<ButtonPress | undefined> {
+    // A press is a title (at most 20 characters) or a number: longer text needs no lookup.
+    if (text.length > 4 * MAX_BUTTON_TITLE) return undefined;
     const stored = await this.#state.getValue(this.#prefix + conversationId);
     if (stored === undefined) return undefined;
     const menu = JSON.parse(stored) as StoredMenu;

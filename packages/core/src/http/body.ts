@@ -67,7 +67,7 @@ export function readBody(
  * Anything else is refused with 415.
  */
 export function checkContentType(contentType: string | undefined): void {
-  if (contentType === undefined || contentType === '') return;
+  if (contentType === undefined || contentType === '' || contentType === 'application/json') return;
   const type = contentType.split(';', 1)[0]!.trim().toLowerCase();
   if (type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json')))
     return;

@@ -2,7 +2,7 @@ import type { EventEmitter } from 'eventemitter3';
 import type { BotEvents } from '../runtime/events.js';
 import type { UpdateRunner } from '../runtime/update-runner.js';
 import { isStateFailure } from '../state/errors.js';
-import { waitAtMost } from '../util/timeout.js';
+import type { Deadlines } from '../util/deadlines.js';
 import { updateIdentity } from '../webhook/identity.js';
 import {
   parseWebhook,
@@ -44,7 +44,7 @@ export interface WebhookDeps {
   events: EventEmitter<BotEvents, unknown>;
   secret: string | undefined;
   /** How long the answer waits for the handler before it is 200 anyway. */
-  webhookTimeoutMs: number;
+  answerDeadlines: Deadlines;
   isStopping(): boolean;
 }
 
@@ -109,7 +109,7 @@ export async function handleWebhook(
       body: { error: 'too many updates waiting; Pact will deliver this webhook again' },
     };
   }
-  const outcome = await waitAtMost(admission.done, deps.webhookTimeoutMs);
+  const outcome = await deps.answerDeadlines.wait(admission.done);
   if (outcome === 'retry')
     return {
       status: 503,

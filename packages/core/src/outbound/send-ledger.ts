@@ -46,8 +46,12 @@ export class SendLedger {
   readonly #jobs = new TtlMap<number, number>(100_000);
   readonly #ttlMs = 15 * 60_000;
 
+  /** The record of a conversation, its time to live renewed in place (no second lookup). */
   #record(conversationId: number): ConversationRecord | undefined {
-    return this.#conversations.get(conversationId);
+    const entry = this.#conversations.entry(conversationId);
+    if (entry === undefined) return undefined;
+    entry.expiresAt = Date.now() + this.#ttlMs;
+    return entry.value;
   }
 
   /** A customer's message was handled: every send after it comes after this id. */
@@ -56,12 +60,11 @@ export class SendLedger {
     if (!Number.isSafeInteger(id)) return;
     const record = this.#record(conversationId);
     if (!record) {
-      this.#conversations.set(conversationId, { watermark: id, unconfirmed: [] }, this.#ttlMs);
+      this.#conversations.add(conversationId, { watermark: id, unconfirmed: [] }, this.#ttlMs);
       return;
     }
     // Raising the watermark past sends whose ids are unknown would hide them from the count.
     if (record.unconfirmed.length === 0) record.watermark = Math.max(record.watermark, id);
-    this.#conversations.set(conversationId, record, this.#ttlMs);
   }
 
   /** Pact accepted a send; its message id is known when Pact delivered at once. */
@@ -80,7 +83,6 @@ export class SendLedger {
     record.unconfirmed.push({ jobId, signature });
     if (record.unconfirmed.length > MAX_UNCONFIRMED) record.unconfirmed.shift();
     this.#jobs.set(jobId, conversationId, this.#ttlMs);
-    this.#conversations.set(conversationId, record, this.#ttlMs);
   }
 
   /** A send's message id became known (its echo, or its job's webhook). */

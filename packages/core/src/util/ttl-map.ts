@@ -1,7 +1,13 @@
-interface Entry<V> {
+/**
+ * A live entry of a {@link TtlMap}. Changing its fields in place keeps its place in the Map's order
+ * and costs no lookup: the cheapest way to update an entry known to be there.
+ */
+export interface TtlEntry<V> {
   value: V;
   expiresAt: number;
 }
+
+type Entry<V> = TtlEntry<V>;
 
 /**
  * A Map whose entries expire after a time to live and whose size is bounded: past `maxEntries`,
@@ -38,6 +44,29 @@ export class TtlMap<K, V> {
     return entry.value;
   }
 
+  /** The live entry under `key`, to read or change in place; or undefined. */
+  entry(key: K): TtlEntry<V> | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.expiresAt <= Date.now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  /**
+   * Stores `value` under a `key` the caller knows is absent (one Map operation instead of two),
+   * and returns the entry to change in place later.
+   */
+  add(key: K, value: V, ttlMs: number): TtlEntry<V> {
+    const now = Date.now();
+    const entry = { value, expiresAt: now + ttlMs };
+    this.#entries.set(key, entry);
+    this.#afterInsert(now, entry.expiresAt);
+    return entry;
+  }
+
   /** The live value under `key`, given `ttlMs` more to live and moved to the young end; or undefined. */
   touch(key: K, ttlMs: number): V | undefined {
     const value = this.get(key);
@@ -51,8 +80,12 @@ export class TtlMap<K, V> {
     // A new entry object each time, so the cursor can tell a rewritten entry from the one it saw.
     this.#entries.delete(key);
     this.#entries.set(key, { value, expiresAt: now + ttlMs });
+    this.#afterInsert(now, now + ttlMs);
+  }
+
+  #afterInsert(now: number, expiresAt: number): void {
     if (this.#entries.size > this.#maxEntries || now >= this.#nextExpiry) this.#trim(now);
-    else if (this.#nextExpiry === Number.POSITIVE_INFINITY) this.#nextExpiry = now + ttlMs;
+    else if (this.#nextExpiry === Number.POSITIVE_INFINITY) this.#nextExpiry = expiresAt;
   }
 
   /** Removes `key`. */

@@ -233,7 +233,9 @@ export function parseWebhookBody(raw: string | Uint8Array): ParsedWebhook {
   const text =
     typeof raw === 'string'
       ? raw
-      : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+      : Buffer.isBuffer(raw)
+        ? raw.toString('utf8')
+        : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);
