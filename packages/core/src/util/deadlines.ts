@@ -37,6 +37,8 @@ export class Deadlines {
         },
         (error: unknown) => {
           this.#pending.delete(pending);
+          // The awaited promise's failure passes through as it was.
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
           reject(error);
         },
       );
