@@ -241,15 +241,13 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     const { tracker } = this.#outbound;
     if (update.type === 'job') {
       tracker.jobExecuted(update.data);
-      if (update.data.message_id !== null)
-        this.#ledger.confirmed(update.data.id, update.data.message_id);
     } else if (update.type === 'message' && update.event === 'ack') {
       tracker.messageAck(update.data);
     } else if (update.type === 'message' && update.event === 'new') {
       const { data } = update;
       if (data.income) this.#ledger.incoming(data.conversation_id, data.external_id);
       else if (data.job_id !== null && data.job_id !== undefined)
-        this.#ledger.confirmed(data.job_id, data.external_id);
+        this.#ledger.confirmed(data.conversation_id, data.job_id, data.external_id);
     }
   }
 

@@ -196,17 +196,22 @@ export class Context {
    * Replies with text. Text longer than the channel allows (WhatsApp 4096 characters, Instagram
    * 1000 bytes, …) is split at paragraph, line or word boundaries and the parts sent in order.
    */
-  async reply(text: string, options: ReplyOptions = {}): Promise<Sent> {
-    const conversationId = this.#conversation('reply');
-    if (typeof text !== 'string' || text.trim() === '') {
-      throw new PactArgumentError(`ctx.reply() needs non-empty text, got ${show(text)}`);
+  reply(text: string, options: ReplyOptions = {}): Promise<Sent> {
+    // Not async: every reply would pay for a second promise adopting the send's.
+    try {
+      const conversationId = this.#conversation('reply');
+      if (typeof text !== 'string' || text.trim() === '') {
+        throw new PactArgumentError(`ctx.reply() needs non-empty text, got ${show(text)}`);
+      }
+      const limit = textLimitOf(this.channel?.type, this.#services.textLimits);
+      const messages = splitText(text, limit).map((part): SendMessageParams => ({
+        message: part,
+        send_to_crm: options.send_to_crm,
+      }));
+      return this.#track(this.#services.outbound.send(conversationId, messages, this.signal));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
     }
-    const limit = textLimitOf(this.channel?.type, this.#services.textLimits);
-    const messages = splitText(text, limit).map((part): SendMessageParams => ({
-      message: part,
-      send_to_crm: options.send_to_crm,
-    }));
-    return this.#track(this.#services.outbound.send(conversationId, messages, this.signal));
   }
 
   /** Uploads a file and sends it, with an optional caption. */

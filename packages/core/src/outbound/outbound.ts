@@ -24,8 +24,6 @@ function foundJob(message: Message, conversationId: number): Job {
   };
 }
 
-const noop = (): void => undefined;
-
 /**
  * The bot's outbound side. Sends to one conversation leave in the order they were asked for: each
  * waits until the one before it was accepted (or failed). Rate limiting and retries happen in the
@@ -66,13 +64,14 @@ export class Outbound {
     };
     const previous = this.#lines.get(conversationId);
     const result = previous ? previous.then(run) : run();
-    const tail = result.then(noop, noop);
-    this.#lines.set(conversationId, tail);
-    this.#inFlight.add(tail);
-    void tail.then(() => {
+    // The line's tail settles when this task does, success or not, and cleans up after itself.
+    const settle = (): void => {
       this.#inFlight.delete(tail);
       if (this.#lines.get(conversationId) === tail) this.#lines.delete(conversationId);
-    });
+    };
+    const tail: Promise<void> = result.then(settle, settle);
+    this.#lines.set(conversationId, tail);
+    this.#inFlight.add(tail);
     return result;
   }
 
@@ -93,7 +92,21 @@ export class Outbound {
   }
 
   /** Sends messages at once, for a task that already holds the conversation's turn in the line. */
-  async sendNow(
+  sendNow(
+    conversationId: number,
+    messages: readonly SendMessageParams[],
+    signal?: AbortSignal,
+  ): Promise<Sent> {
+    // One message (nearly every send) goes without the loop's extra promise.
+    if (messages.length === 1) {
+      return this.#deliver(conversationId, messages[0]!).then(
+        (job) => new SentMessage(job, conversationId, this.#tracker),
+      );
+    }
+    return this.#sendParts(conversationId, messages, signal);
+  }
+
+  async #sendParts(
     conversationId: number,
     messages: readonly SendMessageParams[],
     signal?: AbortSignal,

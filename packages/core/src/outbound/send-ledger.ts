@@ -43,7 +43,6 @@ const MAX_UNCONFIRMED = 100;
  */
 export class SendLedger {
   readonly #conversations = new TtlMap<number, ConversationRecord>(50_000);
-  readonly #jobs = new TtlMap<number, number>(100_000);
   readonly #ttlMs = 15 * 60_000;
 
   /** The record of a conversation, its time to live renewed in place (no second lookup). */
@@ -82,16 +81,13 @@ export class SendLedger {
     }
     record.unconfirmed.push({ jobId, signature });
     if (record.unconfirmed.length > MAX_UNCONFIRMED) record.unconfirmed.shift();
-    this.#jobs.set(jobId, conversationId, this.#ttlMs);
   }
 
-  /** A send's message id became known (its echo, or its job's webhook). */
-  confirmed(jobId: number, messageId: unknown): void {
+  /** Pact's echo of a send told its message id (the echo carries its job's id and conversation). */
+  confirmed(conversationId: number, jobId: number, messageId: unknown): void {
     const id = Number(messageId);
-    const conversationId = this.#jobs.get(jobId);
-    if (conversationId === undefined || !Number.isSafeInteger(id)) return;
     const record = this.#record(conversationId);
-    if (record) this.#confirm(record, jobId, id);
+    if (record && Number.isSafeInteger(id)) this.#confirm(record, jobId, id);
   }
 
   #confirm(record: ConversationRecord, jobId: number, messageId: number): void {
@@ -100,7 +96,6 @@ export class SendLedger {
     record.unconfirmed.splice(0, index + 1);
     if (record.unconfirmed.length === 0 || index >= 0)
       record.watermark = Math.max(record.watermark, messageId);
-    this.#jobs.delete(jobId);
   }
 
   /** Whether the ledger can settle an ambiguous send to this conversation. */

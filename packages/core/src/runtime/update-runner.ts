@@ -86,7 +86,9 @@ export class UpdateRunner {
       this.#deps.events.emit('duplicate', { update, id });
       return { status: 'duplicate' };
     }
-    this.#deps.events.emit('update', { update, id });
+    // Payloads for the per-update events are built only when someone listens.
+    if (this.#deps.events.listenerCount('update') > 0)
+      this.#deps.events.emit('update', { update, id });
     this.#queued++;
     const done = this.#run(update, id, claim).finally(() => {
       this.#queued--;
@@ -125,7 +127,8 @@ export class UpdateRunner {
       const startedAt = performance.now();
       await this.#pool.run(() => this.#deps.handle(update, id, lock));
       await claim.complete().catch(report);
-      events.emit('handled', { update, id, durationMs: performance.now() - startedAt });
+      if (events.listenerCount('handled') > 0)
+        events.emit('handled', { update, id, durationMs: performance.now() - startedAt });
       return 'handled';
     } catch (error) {
       // The bot reported the failure; here it only decides whether Pact should bring the update back.

@@ -12,17 +12,31 @@ export class Semaphore {
   }
 
   /** Runs `task` once there is room, and frees the room when it settles. */
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.#running >= this.#limit)
-      await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    else this.#running++;
-    try {
-      return await task();
-    } finally {
-      const next = this.#waiting.shift();
-      // The room passes straight to the next in line; `running` stays as it is.
-      if (next) next();
-      else this.#running--;
+  run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.#running < this.#limit) {
+      this.#running++;
+      return this.#start(task);
     }
+    return new Promise<void>((resolve) => this.#waiting.push(resolve)).then(() =>
+      this.#start(task),
+    );
   }
+
+  #start<T>(task: () => Promise<T>): Promise<T> {
+    let promise: Promise<T>;
+    try {
+      promise = task();
+    } catch (error) {
+      this.#release();
+      throw error;
+    }
+    return promise.finally(this.#release);
+  }
+
+  readonly #release = (): void => {
+    const next = this.#waiting.shift();
+    // The room passes straight to the next in line; `running` stays as it is.
+    if (next) next();
+    else this.#running--;
+  };
 }
