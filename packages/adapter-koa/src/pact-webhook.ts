@@ -57,7 +57,7 @@ function answer(ctx: { status: number; body: unknown }, result: WebhookResult): 
  * and calls `next()` for everything else, other methods on that path included: the path may be
  * the bot's, but the app's own 404/405 handling (and any GET page it serves there) stays in charge.
  *
- * The body is taken from koa-bodyparser when it ran (its `rawBody`, the exact text) and read from
+ * The body is taken from koa-bodyparser when it ran (what it parsed, measured by its `rawBody`) and read from
  * the request otherwise, within `bodyLimit` either way. The answer is the bot's status with its
  * JSON body; the only other headers it sets are `Allow` on a 405 and `Connection: close` on a 413
  * whose body was left unread. A webhook it handles never reaches downstream middleware, and it

@@ -26,8 +26,8 @@ function refuseOverLimit(size: number, limit: number): void {
 /**
  * The webhook's body in a form `bot.handleWebhook` takes, refused with `WebhookError` 413 over
  * `limit` bytes whoever read it:
- * - the exact text a body parser kept (`ctx.request.rawBody`), so the bot parses and identifies
- *   the very bytes Pact sent;
+ * - what a body parser parsed, when it also kept the text (`ctx.request.rawBody`, measured
+ *   against the limit) — or that text, when what it parsed is not an object;
  * - else, when a body parser consumed the stream without keeping the text, what it parsed;
  * - else the bytes read from the request stream here. That includes koa-bodyparser having run on a
  *   content type it does not parse (none, text/plain): it sets `body` to `{}` and leaves the stream
@@ -37,7 +37,9 @@ export async function webhookBody(ctx: BodySource, limit: number): Promise<unkno
   const { body, rawBody } = ctx.request as ParsedRequest;
   if (typeof rawBody === 'string') {
     refuseOverLimit(Buffer.byteLength(rawBody), limit);
-    return rawBody;
+    // The parser kept the text and parsed it: hand over what it parsed rather than parse it again
+    // (the bot identifies updates by their content, not their bytes).
+    return body !== undefined && body !== null && typeof body === 'object' ? body : rawBody;
   }
   if (ctx.req.readableDidRead) {
     // The bytes are gone; the declared length is the only measure left. (Without one, Number('')
