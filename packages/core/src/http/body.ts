@@ -44,7 +44,7 @@ export function readBody(
       chunks.push(buffer);
     };
     const onEnd = () => {
-      cleanup();
+      // The request is done with: its listeners go with it, no need to remove them one by one.
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     };
     const onError = (error: Error) => {

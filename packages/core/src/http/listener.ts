@@ -21,13 +21,21 @@ export interface ListenOptions {
 
 type Handle = (body: Buffer, request: WebhookRequest) => Promise<WebhookResult>;
 
+/** The answer to nearly every webhook, serialized once. */
+const OK_TEXT = '{"ok":true}';
+
 function send(
   res: http.ServerResponse,
   status: number,
   body: object,
   headers: http.OutgoingHttpHeaders = {},
 ): void {
-  const text = JSON.stringify(body);
+  const text =
+    status === 200 &&
+    (body as { ok?: unknown; duplicate?: unknown }).ok === true &&
+    !('duplicate' in body)
+      ? OK_TEXT
+      : JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(text),

@@ -126,17 +126,17 @@ export class UpdateRunner {
     try {
       const startedAt = performance.now();
       await this.#pool.run(() => this.#deps.handle(update, id, lock));
-      await claim.complete().catch(report);
+      await settle(claim.complete(), report);
       if (events.listenerCount('handled') > 0)
         events.emit('handled', { update, id, durationMs: performance.now() - startedAt });
       return 'handled';
     } catch (error) {
       // The bot reported the failure; here it only decides whether Pact should bring the update back.
       const retry = this.#deps.redeliverOnError || isStateFailure(error);
-      await (retry ? claim.release() : claim.complete()).catch(report);
+      await settle(retry ? claim.release() : claim.complete(), report);
       return retry ? 'retry' : 'failed';
     } finally {
-      await lock?.release().catch(report);
+      if (lock) await settle(lock.release(), report);
     }
   }
 
@@ -151,5 +151,14 @@ export class UpdateRunner {
   /** Stops waiting for turns: updates still in line give their claims back for redelivery. */
   abandonWaiting(): void {
     this.#abandon.abort(new Error('the bot is stopping'));
+  }
+}
+
+/** Waits for a state operation, reporting its failure instead of throwing it. */
+async function settle(operation: Promise<void>, report: (error: unknown) => void): Promise<void> {
+  try {
+    await operation;
+  } catch (error) {
+    report(error);
   }
 }
