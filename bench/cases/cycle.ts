@@ -1,0 +1,101 @@
+/**
+ * Full cycle: a webhook in, `ctx.reply`, the send accepted by a local stand-in of Pact, the webhook
+ * answered — against the hand-written minimal bot (node:http in, undici `request` on a keep-alive
+ * Pool out) doing the same work. The bot runs with `rateLimit: false`: Pact's 5 sends per second
+ * per company would otherwise be all there is to measure.
+ */
+import { bodyMaker } from '../lib/bodies.js';
+import type { BenchCase } from '../lib/case.js';
+import { startServer, stopAll } from '../lib/child.js';
+import { brief, compare, PACTBOT_FRESH_FOR, row, sweep, type Contestant } from '../lib/compare.js';
+import { printTable, printTargets, target } from '../lib/report.js';
+import { round } from '../lib/stats.js';
+
+export const cycle: BenchCase = async (settings) => {
+  try {
+    const pact = await startServer('pact stand-in', 'servers/pact-standin.ts', {}, settings.aux);
+    const apiUrl = pact.url('');
+    const startBot = () =>
+      startServer('pactbot', 'servers/pactbot.ts', { mode: 'echo', apiUrl }, settings.server);
+    const minimal = await startServer(
+      'minimal bot',
+      'servers/minimal-bot.ts',
+      { apiUrl, protocol: 'pact' },
+      settings.server,
+    );
+
+    const body = bodyMaker('pact', settings.conversations);
+    const pactbot: Contestant = {
+      name: 'pactbot echo (bot.listen, ctx.reply)',
+      server: await startBot(),
+      restart: startBot,
+      freshFor: PACTBOT_FRESH_FOR,
+      path: '/pact',
+      body,
+      also: [pact],
+      expect: { on: 'stand-in', counter: 'sends' },
+    };
+    const baseline: Contestant = {
+      name: 'minimal bot (node:http + undici Pool)',
+      server: minimal,
+      path: '/pact',
+      body,
+      also: [pact],
+      expect: { on: 'stand-in', counter: 'sends' },
+    };
+    const [mine, base] = await compare([pactbot, baseline], {
+      connections: settings.connections,
+      durationS: settings.durationS,
+      warmupS: settings.warmupS,
+      repeats: settings.repeats,
+    });
+    printTable(
+      `full cycle at ${settings.connections} connections (median of ${settings.repeats})`,
+      [row(base!), row(mine!, base)],
+    );
+    const curve = await sweep(
+      [pactbot, baseline],
+      settings.sweep,
+      settings.sweepS,
+      settings.warmupS,
+    );
+    printTable(
+      'full-cycle throughput against concurrency (round trips/s, one run per point)',
+      settings.sweep.map((connections, i) => ({
+        connections,
+        pactbot: curve[0]!.points[i]!.rps,
+        minimal: curve[1]!.points[i]!.rps,
+        ratio: round(curve[0]!.points[i]!.rps / curve[1]!.points[i]!.rps, 3),
+        'pactbot p99 ms': curve[0]!.points[i]!.p99,
+        'minimal p99 ms': curve[1]!.points[i]!.p99,
+      })),
+    );
+    const ratio = round(mine!.rps / base!.rps, 3);
+    const targets = [target('full cycle pactbot / minimal bot', ratio, 0.8)];
+    printTargets(targets);
+    return {
+      summary: {
+        case: 'cycle',
+        connections: settings.connections,
+        pactbot_rps: mine!.rps,
+        minimal_rps: base!.rps,
+        ratio,
+        per_core_ratio: round(mine!.perCore / base!.perCore, 3),
+        pactbot_p50_ms: mine!.p50,
+        pactbot_p99_ms: mine!.p99,
+        minimal_p50_ms: base!.p50,
+        minimal_p99_ms: base!.p99,
+        target: 0.8,
+        met: targets[0]!.met,
+      },
+      targets,
+      raw: {
+        headline: [brief(mine!), brief(base!)],
+        runs: { pactbot: mine!.runs, minimal: base!.runs },
+        sweep: curve,
+      },
+    };
+  } finally {
+    await stopAll();
+  }
+};
