@@ -123,21 +123,24 @@ export class UpdateRunner {
         return 'retry';
       }
     }
+    let outcome: RunOutcome;
+    const startedAt = performance.now();
     try {
-      const startedAt = performance.now();
       await this.#pool.run(() => this.#deps.handle(update, id, lock));
-      await settle(claim.complete(), report);
-      if (events.listenerCount('handled') > 0)
-        events.emit('handled', { update, id, durationMs: performance.now() - startedAt });
-      return 'handled';
+      outcome = 'handled';
     } catch (error) {
       // The bot reported the failure; here it only decides whether Pact should bring the update back.
-      const retry = this.#deps.redeliverOnError || isStateFailure(error);
-      await settle(retry ? claim.release() : claim.complete(), report);
-      return retry ? 'retry' : 'failed';
-    } finally {
-      if (lock) await settle(lock.release(), report);
+      outcome = this.#deps.redeliverOnError || isStateFailure(error) ? 'retry' : 'failed';
     }
+    // Settling the claim and passing the turn on are independent: one round trip for both.
+    await Promise.all([
+      settle(outcome === 'retry' ? claim.release() : claim.complete(), report),
+      lock ? settle(lock.release(), report) : undefined,
+    ]);
+    if (outcome === 'handled' && events.listenerCount('handled') > 0) {
+      events.emit('handled', { update, id, durationMs: performance.now() - startedAt });
+    }
+    return outcome;
   }
 
   /** Resolves when every admitted update has finished, or after `timeoutMs`. */
