@@ -26,6 +26,8 @@ export function readBody(
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // 'close' follows 'end' on every request; once settled, it must not build an Error for nothing.
+    let settled = false;
     const cleanup = () => {
       stream.off('data', onData);
       stream.off('end', onEnd);
@@ -36,6 +38,7 @@ export function readBody(
       const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       size += buffer.length;
       if (size > limit) {
+        settled = true;
         cleanup();
         stream.pause();
         reject(new WebhookError(413, `webhook body is over the limit of ${limit} bytes`));
@@ -45,13 +48,18 @@ export function readBody(
     };
     const onEnd = () => {
       // The request is done with: its listeners go with it, no need to remove them one by one.
+      settled = true;
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     };
     const onError = (error: Error) => {
+      if (settled) return;
+      settled = true;
       cleanup();
       reject(error);
     };
     const onClose = () => {
+      if (settled) return;
+      settled = true;
       cleanup();
       reject(new Error('the request was closed before its body arrived'));
     };
