@@ -1,12 +1,16 @@
 /**
- * Draws the figures of docs/benchmarks.md from the JSON of the last run (bench/results/*.json):
- * `node --import tsx bench/plot.ts` writes docs/img/*.svg. Hand-written SVG, no plotting library.
+ * Draws the figures of docs/benchmarks.md: `node --import tsx bench/plot.ts [stamp…]` writes
+ * docs/img/*.svg. Without stamps, from the last run (bench/results/<case>.json); with the stamps of
+ * several whole runs (`intake-<stamp>.json`), from all of them: each point the median across the
+ * runs, each ratio with its range. Hand-written SVG, no plotting library.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './lib/child.js';
 import type { LoadResult } from './lib/load.js';
 import { RESULTS_DIR } from './lib/report.js';
+import { chooseRuns, readRuns } from './lib/runs.js';
+import { median } from './lib/stats.js';
 
 const OUT = path.join(ROOT, 'docs', 'img');
 const COLORS = ['#1f6feb', '#d1495b', '#2a9d8f', '#e9a23b', '#6f42c1'];
@@ -143,6 +147,8 @@ function barChart(options: {
   series: Series[];
   stacked?: boolean;
   targets?: Array<number | undefined>;
+  /** Min and max of the first series' value in each group, drawn as a whisker. */
+  ranges?: Array<[number, number] | undefined>;
   width?: number;
 }): string {
   const f = frame(options.width ?? 720, 420);
@@ -153,7 +159,12 @@ function barChart(options: {
       ? options.series.reduce((sum, s) => sum + (s.values[g] ?? 0), 0)
       : Math.max(...options.series.map((s) => s.values[g] ?? 0)),
   );
-  const max = Math.max(...totals, ...(options.targets ?? []).map((t) => t ?? 0)) * 1.15;
+  const max =
+    Math.max(
+      ...totals,
+      ...(options.targets ?? []).map((t) => t ?? 0),
+      ...(options.ranges ?? []).map((r) => r?.[1] ?? 0),
+    ) * 1.15;
   const y = yAxis(parts, f, max, options.yLabel);
   const plotWidth = f.width - f.left - f.right;
   const groupWidth = plotWidth / options.groups.length;
@@ -176,10 +187,21 @@ function barChart(options: {
           `<text x="${x + barWidth / 2 - 1}" y="${top + height / 2 + 4}" font-size="10" text-anchor="middle" fill="#fff">${formatNumber(value)}</text>`,
         );
       }
+      const range = s === 0 ? options.ranges?.[g] : undefined;
+      if (range) {
+        const middle = x + barWidth / 2 - 1;
+        parts.push(
+          `<line x1="${middle}" x2="${middle}" y1="${y(range[0])}" y2="${y(range[1])}" stroke="#111" stroke-width="1.5"/>`,
+          `<line x1="${middle - 6}" x2="${middle + 6}" y1="${y(range[0])}" y2="${y(range[0])}" stroke="#111" stroke-width="1.5"/>`,
+          `<line x1="${middle - 6}" x2="${middle + 6}" y1="${y(range[1])}" y2="${y(range[1])}" stroke="#111" stroke-width="1.5"/>`,
+        );
+      }
       if (!options.stacked || s === options.series.length - 1) {
         const shown = options.stacked ? from + value : value;
+        // Above the bar, or above its whisker when it has one.
+        const labelY = range ? Math.min(top, y(range[1])) : top;
         parts.push(
-          `<text x="${x + barWidth / 2 - 1}" y="${top - 4}" font-size="10" text-anchor="middle" fill="#222">${formatNumber(shown)}</text>`,
+          `<text x="${x + barWidth / 2 - 1 + (range ? 10 : 0)}" y="${labelY - 4}" font-size="10" text-anchor="${range ? 'start' : 'middle'}" fill="#222">${formatNumber(shown)}</text>`,
         );
       }
       base += value;
@@ -216,9 +238,26 @@ function barChart(options: {
   return parts.join('\n') + '\n';
 }
 
-function read<T>(name: string): T | undefined {
+/** The runs drawn: the stamps given on the command line, or none for the last run alone. */
+const STAMPS = process.argv.slice(2).length ? chooseRuns(process.argv.slice(2)) : undefined;
+
+/** A case's results: one per chosen run, or the last run's alone. */
+function read<T>(name: string): T[] {
+  if (STAMPS) return readRuns<T>(name, STAMPS);
   const file = path.join(RESULTS_DIR, `${name}.json`);
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
+  return existsSync(file) ? [JSON.parse(readFileSync(file, 'utf8')) as T] : [];
+}
+
+/** The median across runs of what `pick` reads from each. */
+function across<T>(runs: T[], pick: (run: T) => number): number {
+  return median(runs.map(pick));
+}
+
+/** How the figures were taken, for the subtitles. */
+function provenance(runs: Array<{ env: { date: string; node: string } }>): string {
+  const dates = [...new Set(runs.map((run) => run.env.date.slice(0, 10)))].join(', ');
+  const how = runs.length > 1 ? `median of ${runs.length} runs` : 'one run';
+  return `${how}; ${dates}, Node ${runs[0]!.env.node}`;
 }
 
 interface SweepResult {
@@ -249,25 +288,28 @@ function main(): void {
       ['pactbot echo', 'minimal bot (node:http + undici)'],
     ],
   ] as const) {
-    const result = read<SweepResult>(name);
-    if (!result?.sweep) continue;
+    const runs = read<SweepResult>(name).filter((run) => run.sweep);
+    if (runs.length === 0) continue;
+    const [result] = runs as [SweepResult];
     write(
       `${name}-concurrency.svg`,
       lineChart({
         title,
-        subtitle: `one run per point; server on one core; ${result.env.date.slice(0, 10)}, Node ${result.env.node}`,
+        subtitle: `one measurement per point and run, ${provenance(runs)}; server on one core`,
         xLabel: 'connections (requests in flight)',
         yLabel: label,
         xs: result.settings.sweep.map(String),
         series: result.sweep.map((s, i) => ({
           name: short[i] ?? s.name,
-          values: s.points.map((p) => p.rps),
+          values: s.points.map((_, point) =>
+            Math.round(across(runs, (run) => run.sweep[i]!.points[point]!.rps)),
+          ),
         })),
       }),
     );
   }
 
-  const memory = read<{
+  const memoryRuns = read<{
     env: { date: string };
     sessions: Array<{
       written: number;
@@ -283,29 +325,46 @@ function main(): void {
       heapAfterMiB: number;
     }>;
   }>('memory');
+  // The heap figures hardly move between runs; the median of each is drawn.
+  const memory = memoryRuns[0] && {
+    sessions: memoryRuns[0].sessions.map((r, i) => ({
+      written: r.written,
+      valueBytesPerEntry: across(memoryRuns, (run) => run.sessions[i]!.valueBytesPerEntry),
+      overheadPerEntry: across(memoryRuns, (run) => run.sessions[i]!.overheadPerEntry),
+      heapMiB: across(
+        memoryRuns,
+        (run) => run.sessions[i]!.heapAfterMiB - run.sessions[i]!.heapBeforeMiB,
+      ),
+    })),
+    marks: memoryRuns[0].marks.map((r, i) => ({
+      written: r.written,
+      bytesPerEntry: across(memoryRuns, (run) => run.marks[i]!.bytesPerEntry),
+      heapMiB: across(
+        memoryRuns,
+        (run) => run.marks[i]!.heapAfterMiB - run.marks[i]!.heapBeforeMiB,
+      ),
+    })),
+  };
   if (memory) {
     const label = (n: number) => (n >= 1e6 ? `${n / 1e6}M` : `${n / 1e3}k`);
     write(
       'memory-heap.svg',
       lineChart({
         title: 'Heap held against conversations',
-        subtitle:
-          'heapUsed after full GCs, minus the empty store; sessions of ~39 characters of JSON',
+        subtitle: `heapUsed after full GCs, minus the empty store; sessions of ~39 characters of JSON${
+          memoryRuns.length > 1 ? `; median of ${memoryRuns.length} runs` : ''
+        }`,
         xLabel: 'conversations (entries written, none evicted)',
         yLabel: 'MiB of heap',
         xs: memory.sessions.map((r) => label(r.written)),
         series: [
           {
             name: 'MemorySessionStore sessions',
-            values: memory.sessions.map(
-              (r) => Math.round((r.heapAfterMiB - r.heapBeforeMiB) * 10) / 10,
-            ),
+            values: memory.sessions.map((r) => Math.round(r.heapMiB * 10) / 10),
           },
           {
             name: 'MemoryState dedup marks',
-            values: memory.marks.map(
-              (r) => Math.round((r.heapAfterMiB - r.heapBeforeMiB) * 10) / 10,
-            ),
+            values: memory.marks.map((r) => Math.round(r.heapMiB * 10) / 10),
           },
         ],
       }),
@@ -343,14 +402,17 @@ function main(): void {
   }
 
   // Every throughput target in one picture: the measured ratio against its target.
-  const ratios: Array<{ label: string; value: number; target: number }> = [];
+  const ratios: Array<{ label: string; values: number[]; target: number }> = [];
+  let runsDrawn = 0;
   for (const name of ['intake', 'koa', 'cycle', 'peers']) {
-    const result = read<{
+    const runs = read<{
       targets: Array<{ name: string; value: number; target: number; atLeast: boolean }>;
     }>(name);
-    for (const check of result?.targets ?? []) {
-      if (check.atLeast)
-        ratios.push({ label: check.name, value: check.value, target: check.target });
+    runsDrawn = Math.max(runsDrawn, runs.length);
+    for (const check of runs[0]?.targets ?? []) {
+      if (!check.atLeast) continue;
+      const values = runs.map((run) => run.targets.find((t) => t.name === check.name)!.value);
+      ratios.push({ label: check.name, values, target: check.target });
     }
   }
   if (ratios.length) {
@@ -358,11 +420,17 @@ function main(): void {
       'targets.svg',
       barChart({
         title: 'Throughput ratios against their targets',
-        subtitle: 'bars: measured (median of the runs); dashed: target',
+        subtitle:
+          runsDrawn > 1
+            ? `bars: median of ${runsDrawn} runs (each the median of its own rounds); whiskers: min–max of the runs; dashed: target`
+            : 'bars: measured (median of the rounds of one run); dashed: target',
         yLabel: 'ratio',
         groups: ratios.map((r) => r.label),
-        series: [{ name: 'measured', values: ratios.map((r) => r.value) }],
+        series: [{ name: 'measured', values: ratios.map((r) => median(r.values)) }],
         targets: ratios.map((r) => r.target),
+        ranges: ratios.map((r) =>
+          r.values.length > 1 ? [Math.min(...r.values), Math.max(...r.values)] : undefined,
+        ),
         width: Math.max(720, ratios.length * 110),
       }),
     );

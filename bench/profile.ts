@@ -1,10 +1,12 @@
 /**
  * Profiles a server under the benchmark's load and says where its CPU goes:
- *   node --conditions=pactbot-source --import tsx bench/profile.ts [intake|echo|steady|minimal] [seconds]
- * The server's V8 profiler runs only while it is under load, after a warm-up (the profile is kept
- * in bench/results/profiles/). Each sample is charged to the innermost frame of pactbot's own code
- * on its stack, with whatever node or undici code it called; samples with no pactbot frame are
- * charged to what they were doing (node's http parser, undici's response parsing, GC, …).
+ *   node --import tsx bench/profile.ts [intake|echo|steady|bare|minimal] [seconds]
+ * The server runs the built packages, as in the suite (`pnpm build` first; their frames show as
+ * packages/<name>/dist/…). Its V8 profiler runs only while it is under load, after a warm-up (the
+ * profile is kept in bench/results/profiles/). Each sample is charged to the innermost frame of
+ * pactbot's own code on its stack, with whatever node or undici code it called; samples with no
+ * pactbot frame are charged to what they were doing (node's http parser, undici's response
+ * parsing, GC, …).
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
