@@ -38,8 +38,17 @@ function checkOptions(options: PactWebhookOptions): void {
   }
 }
 
-function answer(ctx: { status: number; body: unknown }, result: WebhookResult): void {
+/** The Content-Type Koa itself gives a JSON body. */
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function answer(
+  ctx: { status: number; body: unknown; set(field: string, value: string): void },
+  result: WebhookResult,
+): void {
   ctx.status = result.status;
+  // Set before the body, so Koa keeps it rather than looking the type up again for every webhook
+  // (Koa 3 resolves `json` through mime-types uncached: a tenth of the adapter's own cost).
+  ctx.set('Content-Type', JSON_TYPE);
   ctx.body = result.body;
 }
 
