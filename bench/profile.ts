@@ -1,6 +1,6 @@
 /**
  * Profiles a server under the benchmark's load and says where its CPU goes:
- *   node --import tsx bench/profile.ts [intake|echo|steady|bare|minimal|koa|koa-bare] [seconds]
+ *   node --import tsx bench/profile.ts [intake|echo|steady|bare|minimal|koa|koa-bare|koa-parsed] [seconds]
  * The server runs the built packages, as in the suite (`pnpm build` first; their frames show as
  * packages/<name>/dist/…). Its V8 profiler runs only while it is under load, after a warm-up (the
  * profile is kept in bench/results/profiles/). Each sample is charged to the innermost frame of
@@ -109,8 +109,10 @@ async function main(): Promise<void> {
   let server;
   if (what === 'bare') {
     server = await startServer('profiled', 'servers/bare-http.ts', {}, { cpus: '0' }, flags);
-  } else if (what === 'koa' || what === 'koa-bare') {
-    const variant = what === 'koa' ? 'adapter' : 'bare';
+  } else if (what === 'koa' || what === 'koa-bare' || what === 'koa-parsed') {
+    const variant = { koa: 'adapter', 'koa-bare': 'bare', 'koa-parsed': 'adapter+bodyparser' }[
+      what
+    ];
     server = await startServer('profiled', 'servers/koa.ts', { variant }, { cpus: '0' }, flags);
   } else if (what === 'intake' || what === 'steady') {
     server = await startServer(
