@@ -1,12 +1,13 @@
 /**
  * Profiles a server under the benchmark's load and says where its CPU goes:
- *   node --import tsx bench/profile.ts [intake|echo|steady|bare|minimal|koa|koa-bare|koa-parsed] [seconds]
+ *   node --import tsx bench/profile.ts [intake|echo|steady|bare|minimal|koa|koa-bare|koa-parsed]
+ *     [seconds] [connections]
  * The server runs the built packages, as in the suite (`pnpm build` first; their frames show as
  * packages/<name>/dist/…). Its V8 profiler runs only while it is under load, after a warm-up (the
  * profile is kept in bench/results/profiles/). Each sample is charged to the innermost frame of
  * pactbot's own code on its stack, with whatever node or undici code it called; samples with no
  * pactbot frame are charged to what they were doing (node's http parser, undici's response
- * parsing, GC, …).
+ * parsing, GC, …). Connections default to 64, the suite's headline concurrency.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -26,7 +27,8 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [what = 'echo', seconds = '5'] = process.argv.slice(2);
+const [what = 'echo', seconds = '5', connectionsArg = '64'] = process.argv.slice(2);
+const connections = Number(connectionsArg);
 const dir = path.join(RESULTS_DIR, 'profiles', `${what}-${Date.now()}`);
 mkdirSync(dir, { recursive: true });
 
@@ -134,11 +136,11 @@ async function main(): Promise<void> {
     body = bodyMaker('pact', 1000);
   }
   const url = server.url('/pact');
-  await load({ url, connections: 64, durationS: 2, body });
+  await load({ url, connections, durationS: 2, body });
   await server.profileStart();
   const result = await load({
     url,
-    connections: 64,
+    connections,
     durationS: Number(seconds),
     body,
     watch: [server],
