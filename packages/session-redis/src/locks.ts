@@ -45,13 +45,18 @@ if redis.call('ZRANGE', KEYS[1], 0, 0)[1] ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[2], ARGV[1], now + tonumber(ARGV[2]))
 return 1`);
 
-/** Leaves the line; if the member held the turn, announces it. KEYS: line, deadlines. ARGV: member, channel, lock key. */
+/**
+ * Leaves the line; if the member held the turn and someone is waiting, announces it. (Every
+ * process of the bot hears every announcement: with nobody in line, the usual case, there is no
+ * one to wake. A waiter joins the line before it sleeps, so it is counted here or finds the turn
+ * free itself.) KEYS: line, deadlines. ARGV: member, channel, lock key.
+ */
 const LEAVE = new LuaScript(`
 local head = redis.call('ZRANGE', KEYS[1], 0, 0)[1]
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('HDEL', KEYS[2], ARGV[1])
 if head == ARGV[1] then
-  redis.call('PUBLISH', ARGV[2], ARGV[3])
+  if redis.call('ZCARD', KEYS[1]) > 0 then redis.call('PUBLISH', ARGV[2], ARGV[3]) end
   return 1
 end
 return 0`);
