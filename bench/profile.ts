@@ -1,6 +1,6 @@
 /**
  * Profiles a server under the benchmark's load and says where its CPU goes:
- *   node --import tsx bench/profile.ts [intake|echo|steady|bare|minimal|koa|koa-bare|koa-parsed]
+ *   node --import tsx bench/profile.ts [intake|echo|steady|bare|minimal|koa|koa-bare|koa-parsed|redis]
  *     [seconds] [connections]
  * The server runs the built packages, as in the suite (`pnpm build` first; their frames show as
  * packages/<name>/dist/…). Its V8 profiler runs only while it is under load, after a warm-up (the
@@ -126,10 +126,20 @@ async function main(): Promise<void> {
     );
   } else {
     const pact = await startServer('pact stand-in', 'servers/pact-standin.ts', {}, { cpus: '1' });
+    // `redis`: the echo with a session counter, state and sessions in Redis (REDIS_URL).
+    const onRedis =
+      what === 'redis'
+        ? {
+            state: 'redis',
+            session: 'redis',
+            redisUrl: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
+            prefix: `bench-profile-${Date.now()}`,
+          }
+        : {};
     server = await startServer(
       'profiled',
       what === 'minimal' ? 'servers/minimal-bot.ts' : 'servers/pactbot.ts',
-      { mode: 'echo', apiUrl: pact.url(''), protocol: 'pact' },
+      { mode: 'echo', apiUrl: pact.url(''), protocol: 'pact', ...onRedis },
       { cpus: '0' },
       flags,
     );
