@@ -64,6 +64,9 @@ return 0`);
 /** How long an idle conversation's line, tickets and fence are kept. */
 const IDLE_TTL_MS = 24 * 60 * 60 * 1000;
 
+/** How long the announcements' connection stays open after the last caller stopped waiting. */
+const SUBSCRIBER_IDLE_MS = 2000;
+
 interface Waiting {
   /** Bumped on every announcement for the key, so a waiter can tell it missed one. */
   generation: number;
@@ -80,6 +83,10 @@ interface Waiting {
  * lease and the next in line goes, and the stale holder learns it through `lost`. Tickets grow with
  * every turn and serve as fencing tokens (see `RedisSessionStore`). Releases are announced over
  * pub/sub so waiters move at once; a slower poll covers lost announcements and lapsed holders.
+ *
+ * The announcements need a connection of their own. It is opened only when a caller has to wait,
+ * and closed once nobody has waited for a couple of seconds: a bot whose conversations never
+ * contend never opens it, and a stopped bot does not keep its process alive through it.
  */
 export class RedisLocks {
   readonly #redis: RedisClient;
@@ -89,6 +96,7 @@ export class RedisLocks {
   readonly #heartbeats = new Set<NodeJS.Timeout>();
   #subscriber: RedisClient | undefined;
   #subscribed: Promise<unknown> | undefined;
+  #idleTimer: NodeJS.Timeout | undefined;
   #sequence = 0;
 
   constructor(redis: RedisClient, keys: KeyNames, owner: string) {
@@ -98,6 +106,8 @@ export class RedisLocks {
   }
 
   #listen(): Promise<unknown> {
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
     if (this.#subscribed) return this.#subscribed;
     const subscriber = this.#redis.duplicate();
     // Connection trouble shows in the lock operations themselves; keep ioredis from logging it too.
@@ -113,13 +123,29 @@ export class RedisLocks {
     return this.#subscribed;
   }
 
+  /** Closes the announcements' connection a while after the last caller of `lock` is done. */
+  #closeWhenIdle(): void {
+    if (!this.#subscriber || this.#waiting.size > 0 || this.#idleTimer) return;
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = undefined;
+      if (this.#waiting.size === 0) void this.#closeSubscriber();
+    }, SUBSCRIBER_IDLE_MS);
+    this.#idleTimer.unref();
+  }
+
+  async #closeSubscriber(): Promise<void> {
+    const subscriber = this.#subscriber;
+    this.#subscriber = undefined;
+    this.#subscribed = undefined;
+    if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
+  }
+
   /** Joins the line of `key` and resolves at this caller's turn. */
   async lock(key: string, options: LockOptions): Promise<ConversationLock> {
     const { leaseMs, signal } = options;
     const keys = this.#keys.lock(key);
     const member = `${this.#owner}:${++this.#sequence}`;
     const pollMs = Math.min(1000, Math.max(20, Math.floor(leaseMs / 3)));
-    await this.#listen();
     let waiting = this.#waiting.get(key);
     if (!waiting)
       this.#waiting.set(key, (waiting = { generation: 0, wake: new Set(), callers: 0 }));
@@ -142,6 +168,12 @@ export class RedisLocks {
           ),
         )) as [number, number];
         if (granted === 1) return this.#held(key, member, ticket, leaseMs);
+        if (!this.#subscribed) {
+          // Listen, then look again: a release announced before the subscription took hold
+          // would otherwise go unheard until the next poll.
+          await this.#listen();
+          continue;
+        }
         if (waiting.generation === seen) await this.#nextChance(waiting, pollMs, signal);
       }
     } catch (error) {
@@ -150,6 +182,7 @@ export class RedisLocks {
       throw error;
     } finally {
       if (--waiting.callers === 0) this.#waiting.delete(key);
+      this.#closeWhenIdle();
     }
   }
 
@@ -210,9 +243,8 @@ export class RedisLocks {
   async close(): Promise<void> {
     for (const heartbeat of this.#heartbeats) clearInterval(heartbeat);
     this.#heartbeats.clear();
-    const subscriber = this.#subscriber;
-    this.#subscriber = undefined;
-    this.#subscribed = undefined;
-    if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+    await this.#closeSubscriber();
   }
 }

@@ -1,4 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { StateUnavailableError, type ConversationLock } from '@pactbot/core';
 import { redisState, type RedisState } from '@pactbot/session-redis';
 import { eventually, monitorCommands, testPrefix, testRedis } from './redis.js';
@@ -14,7 +16,9 @@ function twoProcesses(
   states.push(a, b);
   return [a, b];
 }
+const children: ChildProcess[] = [];
 afterEach(async () => {
+  for (const child of children.splice(0)) child.kill('SIGKILL');
   await Promise.all(states.splice(0).map((s) => s.close()));
 });
 
@@ -163,4 +167,29 @@ describe('shared sending budget', () => {
     await b.rateLimiter!.acquire('company:42');
     expect(Date.now() - started).toBeGreaterThanOrEqual(380);
   });
+});
+
+describe('process lifetime', () => {
+  it('lets a process exit once its client is disconnected, also after its conversations contended', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--conditions=pactbot-source',
+        '--import',
+        'tsx',
+        new URL('./exit-child.ts', import.meta.url).pathname,
+      ],
+      {
+        env: { ...process.env, REDIS_URL: inject('redisUrl'), PREFIX: testPrefix() },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    children.push(child);
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    // A connection left open would keep the process alive: the test would time out here.
+    const [code] = (await once(child, 'exit')) as [number | null];
+    expect(code).toBe(0);
+    expect(JSON.parse(output)).toEqual({ waited: true });
+  }, 20_000);
 });
