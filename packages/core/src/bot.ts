@@ -15,7 +15,12 @@ import {
   type WebhookRequest,
   type WebhookResult,
 } from './http/handle-webhook.js';
-import { createWebhookServer, listenOn, type ListenOptions } from './http/listener.js';
+import {
+  checkListenOptions,
+  createWebhookServer,
+  listenOn,
+  type ListenOptions,
+} from './http/listener.js';
 import { DeliveryTracker, type DeliveryOptions } from './outbound/delivery-tracker.js';
 import { Outbound } from './outbound/outbound.js';
 import { SendLedger } from './outbound/send-ledger.js';
@@ -288,6 +293,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   /** Starts a node:http server for webhooks and resolves with it once it listens. */
   async listen(options: ListenOptions = {}): Promise<http.Server> {
     if (this.#stopping) throw new Error('the bot is stopped; create a new one to listen again');
+    checkListenOptions(options);
     const server = createWebhookServer(
       (body, request) => this.handleWebhook(body, request),
       this.events,
@@ -295,7 +301,12 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     );
     this.#servers.add(server);
     server.once('close', () => this.#servers.delete(server));
-    return listenOn(server, options);
+    try {
+      return await listenOn(server, options);
+    } catch (error) {
+      this.#servers.delete(server);
+      throw error;
+    }
   }
 
   /**

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { EventEmitter } from 'eventemitter3';
+import { PactArgumentError } from '../api/errors.js';
 import type { BotEvents } from '../runtime/events.js';
 import { WebhookError } from '../webhook/parse.js';
 import { DEFAULT_BODY_LIMIT, readBody } from './body.js';
@@ -91,12 +92,55 @@ export function createWebhookServer(
   });
 }
 
+/**
+ * Checks `bot.listen`'s options before anything starts, so a mistake names the option at fault.
+ * (An empty secret in particular would admit `?secret=` from anyone: a blank environment
+ * variable must not become one.)
+ */
+export function checkListenOptions(options: ListenOptions): void {
+  const { port, host, path, secret, bodyLimit } = options;
+  if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535))
+    throw new PactArgumentError(
+      `bot.listen: port must be a whole number from 0 to 65535 (0 picks a free one), got ${String(port)}`,
+    );
+  if (host !== undefined && (typeof host !== 'string' || host === ''))
+    throw new PactArgumentError(
+      `bot.listen: host must be an address such as "127.0.0.1" or "0.0.0.0", got ${JSON.stringify(host)}`,
+    );
+  if (path !== undefined && (typeof path !== 'string' || !path.startsWith('/')))
+    throw new PactArgumentError(
+      `bot.listen: path must start with "/", got ${JSON.stringify(path)}`,
+    );
+  if (secret !== undefined && (typeof secret !== 'string' || secret === ''))
+    throw new PactArgumentError(
+      'bot.listen: secret must be a non-empty string when given (leave it out to accept webhooks without one)',
+    );
+  if (bodyLimit !== undefined && !(Number.isSafeInteger(bodyLimit) && bodyLimit > 0))
+    throw new PactArgumentError(
+      `bot.listen: bodyLimit must be a positive whole number of bytes, got ${String(bodyLimit)}`,
+    );
+}
+
+/** Says what went wrong when a server could not listen, in terms of `bot.listen`'s options. */
+function listenError(error: NodeJS.ErrnoException, options: ListenOptions): Error {
+  const where = `port ${options.port ?? 3000} on ${options.host ?? 'every interface'}`;
+  const message =
+    error.code === 'EADDRINUSE'
+      ? `bot.listen: ${where} is already in use; pick another port, or 0 for a free one`
+      : error.code === 'EACCES'
+        ? `bot.listen: no permission to listen on ${where}; ports below 1024 need privileges, pick a higher one`
+        : error.code === 'EADDRNOTAVAIL'
+          ? `bot.listen: ${where} is not an address of this machine; use one of its addresses, or "0.0.0.0"`
+          : `bot.listen: could not listen on ${where}: ${error.message}`;
+  return Object.assign(new Error(message, { cause: error }), { code: error.code });
+}
+
 /** Starts listening and resolves with the server once it is. */
 export function listenOn(server: http.Server, options: ListenOptions): Promise<http.Server> {
   return new Promise((resolve, reject) => {
-    const onError = (error: Error) => {
+    const onError = (error: NodeJS.ErrnoException) => {
       server.off('listening', onListening);
-      reject(error);
+      reject(listenError(error, options));
     };
     const onListening = () => {
       server.off('error', onError);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemorySessionStore, session, type Context, type SessionFlavor } from '@pactbot/core';
+import { Bot, MemorySessionStore, session, type Context, type SessionFlavor } from '@pactbot/core';
 import { startBot, deferred, type BotFixture } from '../../../../test/support/bot-fixture.js';
 import { messageNew } from '../../../../test/support/webhooks.js';
 import { webhooks } from '../../../../test/support/reference-webhooks.js';
@@ -329,5 +329,31 @@ describe('stop', () => {
     expect(await stopped).toEqual({ unfinishedUpdates: 0, pendingSends: 0 });
     expect((await first).status).toBe(200);
     expect(fixture.sends().map((s) => s.body.message)).toEqual(['before stop']);
+  });
+});
+
+describe('bot.listen', () => {
+  it('names the option at fault when it cannot listen, and leaves nothing open', async () => {
+    fixture = await startBot();
+    const port = Number(new URL(fixture.url).port);
+    const bot = new Bot({ token: 'test-token', companyId: 42, apiUrl: 'http://127.0.0.1:9' });
+    await expect(bot.listen({ port, host: '127.0.0.1' })).rejects.toThrow(
+      `bot.listen: port ${port} on 127.0.0.1 is already in use; pick another port, or 0 for a free one`,
+    );
+    // The failed server is not kept: stopping reports nothing left and resolves at once.
+    expect(await bot.stop({ timeoutMs: 1000 })).toEqual({ unfinishedUpdates: 0, pendingSends: 0 });
+  });
+
+  it('refuses a blank secret, a path without "/" and an impossible port before listening', async () => {
+    const bot = new Bot({ token: 'test-token', companyId: 42, apiUrl: 'http://127.0.0.1:9' });
+    await expect(bot.listen({ port: 0, secret: '' })).rejects.toThrow(
+      'bot.listen: secret must be a non-empty string when given (leave it out to accept webhooks without one)',
+    );
+    await expect(bot.listen({ port: 0, path: 'pact' })).rejects.toThrow(
+      'bot.listen: path must start with "/", got "pact"',
+    );
+    await expect(bot.listen({ port: 70000 })).rejects.toThrow(
+      'bot.listen: port must be a whole number from 0 to 65535 (0 picks a free one), got 70000',
+    );
   });
 });
