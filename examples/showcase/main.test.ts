@@ -128,7 +128,8 @@ describe('the demo (npm start)', () => {
     const prefix = `pactbot-test:${randomUUID()}:`;
     const demo = startDemo({ PORT: '0', REDIS_URL: inject('redisUrl'), REDIS_PREFIX: prefix });
     const [, url] = await demo.printed(/Chat with it: {2}(http:\/\/127\.0\.0\.1:\d+\/)/);
-    expect(demo.stdout).toMatch(/Sessions: {6}Redis at [\w.]+:\d+ \(keys pactbot-test:/);
+    const [, keys] = await demo.printed(/Sessions: {6}Redis at [\w.]+:\d+ \(keys (\S+)…\)/);
+    expect(keys).toMatch(new RegExp(`^${prefix}sandbox-\\w+:$`));
     const state = async () => (await (await fetch(`${url}sandbox/state`)).json()) as PageState;
     const [alex] = (await state()).conversations;
     const write = (text: string) =>
@@ -145,9 +146,29 @@ describe('the demo (npm start)', () => {
     const redis = new Redis(inject('redisUrl'));
     cleanups.push(() => Promise.resolve(redis.disconnect()));
     await expect
-      .poll(() => redis.get(`${prefix}{1:conversation:${alex!.id}}:session`))
+      .poll(() => redis.get(`${keys}{1:conversation:${alex!.id}}:session`))
       .not.toBeNull();
     expect(await demo.stop()).toBe(0);
+  });
+
+  it('answers a customer again after a restart on the same Redis', async () => {
+    const prefix = `pactbot-test:${randomUUID()}:`;
+    for (let run = 0; run < 2; run++) {
+      const demo = startDemo({ PORT: '0', REDIS_URL: inject('redisUrl'), REDIS_PREFIX: prefix });
+      const [, url] = await demo.printed(/Chat with it: {2}(http:\/\/127\.0\.0\.1:\d+\/)/);
+      const state = async () => (await (await fetch(`${url}sandbox/state`)).json()) as PageState;
+      // The sandbox starts empty each run: the same customer, conversation and message ids again.
+      const [alex] = (await state()).conversations;
+      await fetch(`${url}sandbox/conversations/${alex!.id}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ text: 'hi' }),
+      });
+      await expect
+        .poll(async () => (await state()).conversations[0]!.messages.at(-1)?.buttons)
+        .toContain('📋 Take a survey');
+      expect(await demo.stop()).toBe(0);
+    }
   });
 
   it('takes a free port when the one asked for is taken', async () => {

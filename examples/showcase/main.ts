@@ -10,7 +10,9 @@
  * company's webhook_url at PUBLIC_WEBHOOK_URL (plus `?secret=` when WEBHOOK_SECRET is set).
  *
  * With REDIS_URL set, sessions and the bot's coordination state live in Redis (keys prefixed with
- * REDIS_PREFIX, default `showcase:`), so several copies of the demo can serve one company.
+ * REDIS_PREFIX, default `showcase:`), so several copies of the demo can serve one company. In the
+ * sandbox, each run's keys carry the run's own prefix as well (`showcase:sandbox-…:`), since every
+ * run of the sandbox starts from the same ids.
  */
 import { Bot, MemorySessionStore, type Context, type SessionStore } from '@pactbot/core';
 import { Sandbox } from '@pactbot/sandbox';
@@ -29,8 +31,13 @@ interface Storage {
   close(): Promise<void>;
 }
 
-/** Redis when REDIS_URL is set, this process's memory otherwise. */
-function storage(): Storage {
+/**
+ * Redis when REDIS_URL is set, this process's memory otherwise. `run` scopes the keys to one run:
+ * the sandbox starts empty each time and gives its customers, conversations and messages the same
+ * ids again, which a previous run's sessions and dedup marks would otherwise take for their own
+ * (a restarted demo would ignore "hi" as already handled).
+ */
+function storage(run?: string): Storage {
   const url = env.REDIS_URL;
   if (!url) {
     return {
@@ -40,9 +47,11 @@ function storage(): Storage {
       close: () => Promise.resolve(),
     };
   }
-  const prefix = env.REDIS_PREFIX ?? 'showcase:';
+  const prefix = `${env.REDIS_PREFIX ?? 'showcase:'}${run ? `${run}:` : ''}`;
   const state = redisState(url, { prefix });
-  const store = new RedisSessionStore<SurveySession>(url, { prefix });
+  // A run's keys are of no use once it ended: let them go after a day.
+  const ttlMs = run ? 24 * 60 * 60 * 1000 : undefined;
+  const store = new RedisSessionStore<SurveySession>(url, { prefix, ttlMs });
   // The URL may carry a password: show where Redis is, nothing more.
   const { hostname, port } = new URL(url);
   return {
@@ -84,7 +93,7 @@ async function startSandbox(wanted: number): Promise<{ sandbox: Sandbox; note: s
 
 async function runInSandbox(): Promise<() => Promise<void>> {
   const { sandbox, note } = await startSandbox(port());
-  const storing = storage();
+  const storing = storage(`sandbox-${Date.now().toString(36)}`);
   const bot = new Bot<ShowcaseContext>({ ...sandbox.botOptions, state: storing.state });
   showcase(bot, { store: storing.store });
   logFailures(bot);
