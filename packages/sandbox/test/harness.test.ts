@@ -173,6 +173,19 @@ describe('a failing test says what the bot sent', () => {
     expect(error.message).toContain('The bot sent nothing in reply.');
   });
 
+  it('through catch and finally, as a promise would', async () => {
+    const tester = await testBot(greeter);
+    const steps: string[] = [];
+    const caught = await tester
+      .chat()
+      .send('hi')
+      .assertReply('Bye!')
+      .catch((error: unknown) => (error as Error).message)
+      .finally(() => steps.push('settled'));
+    expect(caught).toMatch(/^reply 1 to the customer who wrote "hi" is not "Bye!"/);
+    expect(steps).toEqual(['settled']);
+  });
+
   it('for a button that is not there', async () => {
     const tester = await testBot(greeter);
     const chat = tester.chat();

@@ -131,4 +131,16 @@ export class TestFlow implements PromiseLike<readonly ChatMessage[]> {
   ): Promise<R1 | R2> {
     return this.#step.then((step) => step?.replies ?? []).then(onFulfilled, onRejected);
   }
+
+  /** Handles a failed action or assertion, as a Promise's `catch` does. */
+  catch<R = never>(
+    onRejected?: ((reason: unknown) => R | PromiseLike<R>) | null,
+  ): Promise<readonly ChatMessage[] | R> {
+    return this.then(undefined, onRejected);
+  }
+
+  /** Runs `onFinally` once the flow has passed or failed, as a Promise's `finally` does. */
+  finally(onFinally?: (() => void) | null): Promise<readonly ChatMessage[]> {
+    return this.then().finally(onFinally);
+  }
 }
