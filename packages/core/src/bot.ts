@@ -184,6 +184,8 @@ export class Bot<C extends Context = Context> extends Composer<C> {
         options.buttonsTtlMs ?? 24 * 60 * 60 * 1000,
       ),
       textLimits: options.textLimits,
+      reportUnawaited: (error, ctx) =>
+        void this.#report(error, ctx as C, updateIdentity(ctx.update)),
     };
     this.#runner = new UpdateRunner({
       state: this.state,

@@ -17,6 +17,7 @@ import {
   type ButtonPress,
   type ButtonSpec,
 } from './button-menus.js';
+import { refusedSend } from './refused-send.js';
 import { splitText, textLimitOf, type TextLimit } from './split-text.js';
 import { updateKind } from './update-kind.js';
 
@@ -52,6 +53,8 @@ export interface ContextServices {
   readonly outbound: Outbound;
   readonly menus: ButtonMenus;
   readonly textLimits: Record<string, TextLimit> | undefined;
+  /** Reports a send refused before it started that the handler neither awaited nor returned. */
+  reportUnawaited(error: Error, ctx: Context): void;
 }
 
 /** Updates that carry a message. */
@@ -184,6 +187,13 @@ export class Context {
     return id;
   }
 
+  /** A refused send: rejects for whoever awaits it, goes to `bot.catch` when nobody does. */
+  #refuse(error: unknown): Promise<never> {
+    return refusedSend(error instanceof Error ? error : new Error(String(error)), (unawaited) =>
+      this.#services.reportUnawaited(unawaited, this),
+    );
+  }
+
   #track<T>(promise: Promise<T>): Promise<T> {
     // Marked handled here: a failure is still reported (bot.events 'api:error') and rethrown to
     // whoever awaits, but a handler that fires and forgets cannot crash the process with it.
@@ -210,12 +220,20 @@ export class Context {
       }));
       return this.#track(this.#services.outbound.send(conversationId, messages, this.signal));
     } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      return this.#refuse(error);
     }
   }
 
   /** Uploads a file and sends it, with an optional caption. */
-  async attach(file: AttachFile, options: AttachOptions = {}): Promise<Sent> {
+  attach(file: AttachFile, options: AttachOptions = {}): Promise<Sent> {
+    try {
+      return this.#attach(file, options);
+    } catch (error) {
+      return this.#refuse(error);
+    }
+  }
+
+  #attach(file: AttachFile, options: AttachOptions): Promise<Sent> {
     const conversationId = this.#conversation('attach');
     const { caption, filename, contentType, push_to_talk, metadata, send_to_crm } = options;
     let upload: Parameters<PactClient['attachments']['upload']>[1];
@@ -265,11 +283,15 @@ export class Context {
    * reaches `bot.action(id)` (the id defaults to the title). Checks 1–3 unique titles of 1–20
    * characters and text of at most 1024 characters, before sending anything.
    */
-  async buttons(
-    text: string,
-    buttons: readonly ButtonSpec[],
-    options: ReplyOptions = {},
-  ): Promise<Sent> {
+  buttons(text: string, buttons: readonly ButtonSpec[], options: ReplyOptions = {}): Promise<Sent> {
+    try {
+      return this.#buttons(text, buttons, options);
+    } catch (error) {
+      return this.#refuse(error);
+    }
+  }
+
+  #buttons(text: string, buttons: readonly ButtonSpec[], options: ReplyOptions): Promise<Sent> {
     const conversationId = this.#conversation('buttons');
     const normalized = normalizeButtons(text, buttons);
     const interactive = this.channel?.type === 'whatsapp_business';

@@ -48,6 +48,46 @@ describe('ctx.buttons', () => {
     expect(fixture.sends()).toHaveLength(0);
   });
 
+  it('reports a refused send that the handler neither awaited nor returned to bot.catch, without ending the process', async () => {
+    const caught = deferred<unknown>();
+    fixture = await startBot({}, (bot) => {
+      bot.catch((error) => caught.resolve(error));
+      bot.on('message', (ctx) => {
+        // Fired and forgotten: an unhandled rejection would fail this test run.
+        void ctx.buttons('menu', ['a', 'b', 'c', 'd']);
+      });
+    });
+    expect((await fixture.post(messageNew())).status).toBe(200);
+    const error = await caught.promise;
+    expect(error).toBeInstanceOf(PactArgumentError);
+    expect((error as Error).message).toBe('a message takes 1 to 3 buttons, got 4');
+    expect(fixture.sends()).toHaveLength(0);
+  });
+
+  it('leaves a refused send that the handler caught to the handler', async () => {
+    const caught: unknown[] = [];
+    const handled = deferred();
+    fixture = await startBot({}, (bot) => {
+      bot.catch((error) => void caught.push(error));
+      bot.on('message', async (ctx) => {
+        try {
+          await ctx.reply('   ');
+        } catch {
+          await ctx.reply('Something went wrong, sorry.');
+        }
+        handled.resolve();
+      });
+    });
+    await fixture.post(messageNew());
+    await handled.promise;
+    // A turn of the event loop after the refusal, when an unawaited one would have been reported.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(caught).toEqual([]);
+    expect(fixture.sends().map((s) => s.body)).toEqual([
+      { message: 'Something went wrong, sorry.' },
+    ]);
+  });
+
   it("sends Pact's interactive buttons on WhatsApp Business and routes a press by title to bot.action", async () => {
     const presses: Array<{ id: string; title: string }> = [];
     fixture = await startBot({}, (bot) => {
