@@ -9,10 +9,14 @@ import type { Update } from './types.js';
 export function updateIdentity(update: Update): string {
   switch (update.type) {
     case 'message':
-    case 'group_message':
       return update.event === 'new'
-        ? `${update.type}:new:${update.data.external_id}`
-        : `${update.type}:ack:${update.data.external_id}:${update.data.ack}`;
+        ? `message:new:${update.data.external_id}`
+        : `message:ack:${update.data.external_id}:${update.data.ack}`;
+    case 'group_message':
+      // A group message is acknowledged by each member in turn: the member is part of the event.
+      return update.event === 'new'
+        ? `group_message:new:${update.data.external_id}`
+        : `group_message:ack:${update.data.external_id}:${update.data.ack}:${update.data.participant ?? ''}`;
     case 'conversation':
       if (update.event === 'new') return `conversation:new:${update.data.external_id}`;
       break;

@@ -112,6 +112,7 @@ describe('channels', () => {
       },
       { provider: 'whatsapp', phone: '79250000001', sync_messages_from: 1_700_000_000 },
     ],
+    [{ provider: 'whatsapp' }, { provider: 'whatsapp' }],
     [
       { provider: 'whatsapp_business', hosting_type: 'cloud', token: 'd360', subtype: 'unlim' },
       { provider: 'whatsapp_business', hosting_type: 'cloud', token: 'd360', subtype: 'unlim' },
@@ -137,8 +138,20 @@ describe('channels', () => {
       { provider: 'avito', login: 'client-id', password: 'client-secret' },
     ],
     [
-      { provider: 'instagram_business', token: 'fb', phone: '+79131112233', data: { name: 'Me' } },
-      { provider: 'instagram_business', token: 'fb', phone: '+79131112233', data: { name: 'Me' } },
+      {
+        provider: 'instagram_business',
+        private_api_token: 'user-token',
+        token: 'fb',
+        phone: '+79131112233',
+        data: { name: 'Me' },
+      },
+      {
+        provider: 'instagram_business',
+        private_api_token: 'user-token',
+        token: 'fb',
+        phone: '+79131112233',
+        data: { name: 'Me' },
+      },
     ],
     [
       { provider: 'facebook', token: 't' },
@@ -213,10 +226,16 @@ describe('channels', () => {
     const confirmed = await client.channels.confirm(5, {
       provider: 'telegram_personal',
       confirmation_type: 'code',
-      code: 2567,
+      code: '2567',
     });
     expectTypeOf(confirmed).toEqualTypeOf<ConfirmResult>();
     expect(confirmed.state).toBe('enabled');
+    // The reference wants the code as a number.
+    expect(last().json).toEqual({
+      provider: 'telegram_personal',
+      confirmation_type: 'code',
+      code: 2567,
+    });
     await client.channels.confirm(5, {
       provider: 'telegram_personal',
       confirmation_type: 'password',
@@ -329,6 +348,8 @@ describe('conversations', () => {
     expect((await client.conversations.get(1)).name).toBe('79250000001');
     expect((await client.conversations.assign(1, 42)).external_id).toBe(1);
     expect(last().json).toEqual({ assignee_id: 42 });
+    await client.conversations.assign(1, null);
+    expect(last().json).toEqual({});
     await client.conversations.note(1, 'your note');
     expect(last().json).toEqual({ note: 'your note' });
     const toggled = await client.conversations.toggleBitrixBlockOpenlines(91, true);

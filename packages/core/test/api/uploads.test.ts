@@ -81,8 +81,34 @@ describe('attachments.upload', () => {
     expect(await (await uploadedFile()).file.text()).toBe('chunk-1,chunk-2');
   });
 
-  it('sends file_url as JSON', async () => {
+  it('sends file_url as JSON, its metadata as an object', async () => {
     await client.attachments.upload(9, { file_url: 'https://example.com/a.png' });
     expect(stub.requests.at(-1)!.json).toEqual({ file_url: 'https://example.com/a.png' });
+    await client.attachments.upload(9, {
+      file_url: 'https://example.com/b.png',
+      metadata: { width: 1, height: 2 },
+    });
+    expect(stub.requests.at(-1)!.json).toEqual({
+      file_url: 'https://example.com/b.png',
+      metadata: { data: { width: 1, height: 2 } },
+    });
+  });
+
+  it("reads the attachment id from either of the reference's answers", async () => {
+    const other = await startPactStub();
+    other.route('POST', UPLOAD, { body: reference.attachmentUploadedNested });
+    const nested = new PactClient({
+      token: 'tok',
+      companyId: 42,
+      apiUrl: other.url,
+      rateLimit: false,
+    });
+    try {
+      const result = await nested.attachments.upload(9, { file_url: 'https://example.com/a.png' });
+      expect(result.external_id).toBe(1);
+    } finally {
+      await nested.close();
+      await other.close();
+    }
   });
 });

@@ -231,6 +231,13 @@ describe('identity and ordering', () => {
     );
   });
 
+  it("tells one group member's read of a message from another's, and a redelivery from neither", () => {
+    const ann = webhooks.groupMessageAck;
+    const bob = { ...ann, data: { ...ann.data, participant: '79000000001' } };
+    expect(updateIdentity(update(bob))).not.toBe(updateIdentity(update(ann)));
+    expect(updateIdentity(update(structuredClone(ann)))).toBe(updateIdentity(update(ann)));
+  });
+
   it('puts messages, acks and conversation events of one conversation in one line, and jobs in none', () => {
     expect(orderingKey(update(webhooks.messageNew))).toBe('conversation:1');
     expect(orderingKey(update(webhooks.messageAck))).toBe('conversation:1');

@@ -4,7 +4,7 @@ import type { ApiContext } from '../pagination.js';
 import type { RequestOptions } from '../request.js';
 import type { ExternalIdResult } from '../types.js';
 import { requireId, show } from '../validate.js';
-import { externalIdOf } from './results.js';
+import { asId, externalIdOf } from './results.js';
 
 /** Size of an image or video, so Pact's mobile app can lay it out before it loads. */
 export interface AttachmentMetadata {
@@ -39,7 +39,10 @@ function checkFileUrl(value: unknown): string {
   return url.toString();
 }
 
-function metadataField(metadata: AttachmentMetadata | undefined): string | undefined {
+/** The reference's `metadata`: `{"data":{"width","height"}}` — an object in JSON, its text in a form. */
+function metadataField(
+  metadata: AttachmentMetadata | undefined,
+): { data: { width: number; height: number } } | undefined {
   if (metadata === undefined) return undefined;
   const { width, height } = metadata ?? {};
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
@@ -47,7 +50,22 @@ function metadataField(metadata: AttachmentMetadata | undefined): string | undef
       `metadata must be { width, height } in positive whole pixels, got ${show(metadata)}`,
     );
   }
-  return JSON.stringify({ data: { width, height } });
+  return { data: { width, height } };
+}
+
+/**
+ * The attachment id of an upload's answer. The reference shows it both as `data.external_id` and
+ * as `data.conversation.external_id`; a send with a wrong id would go out without its file.
+ */
+function attachmentIdOf(body: unknown): ExternalIdResult {
+  const result = externalIdOf(body);
+  if (asId(result.external_id) !== null) return result;
+  const nested = (result as { conversation?: { external_id?: unknown } }).conversation;
+  const id = asId(nested?.external_id);
+  if (id === null) {
+    throw new Error(`Pact's answer to an upload carries no attachment id: ${show(body)}`);
+  }
+  return { ...result, external_id: id };
 }
 
 /** `client.attachments`: files to send in a conversation's messages. */
@@ -81,7 +99,7 @@ export class AttachmentsApi {
     const budgetKey = this.#api.budgetKey(options);
     if ('file_url' in params) {
       const json = { file_url: checkFileUrl(params.file_url), push_to_talk: pushToTalk, metadata };
-      return externalIdOf(
+      return attachmentIdOf(
         await this.#api.call({ method: 'POST', path, json, effect: 'create', budgetKey, options }),
       );
     }
@@ -92,7 +110,7 @@ export class AttachmentsApi {
     }
     const fields = {
       push_to_talk: pushToTalk === undefined ? undefined : String(pushToTalk),
-      metadata,
+      metadata: metadata === undefined ? undefined : JSON.stringify(metadata),
     };
     const body = await this.#api.call({
       method: 'POST',
@@ -102,6 +120,6 @@ export class AttachmentsApi {
       budgetKey,
       options,
     });
-    return externalIdOf(body);
+    return attachmentIdOf(body);
   }
 }

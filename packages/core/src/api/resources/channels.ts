@@ -22,7 +22,8 @@ export type SyncFrom = Date | number;
 /** WhatsApp, connected by scanning a QR code (a `qr_code` webhook follows). */
 export interface WhatsAppChannelParams {
   provider: 'whatsapp';
-  phone: string;
+  /** The number to connect. Optional: the newest reference leaves it out, an older one lists it. */
+  phone?: string | undefined;
   sync_messages_from?: SyncFrom | undefined;
   do_not_mark_as_read?: boolean | undefined;
 }
@@ -66,10 +67,10 @@ export interface InstagramBusinessChannelParams {
   /** The body of `https://graph.facebook.com/v4.0/me?fields=first_name,last_name,picture,name,email`. */
   data: Record<string, unknown>;
   /**
-   * Pact's reference lists the user's private token here too. The client never copies its own
-   * token into a body (the header authenticates every call); set it only if Pact asks for it.
+   * Your private API token, which Pact's reference requires in this body as well. The client does
+   * not copy its own token into a body by itself (the header authenticates every call).
    */
-  private_api_token?: string | undefined;
+  private_api_token: string;
 }
 
 /** Providers connected with a bot or group token alone. */
@@ -118,6 +119,22 @@ export type RequestCodeParams =
   | { provider: 'telegram_personal' }
   | { provider: 'instagram'; challenge_variant: number }
   | { provider: 'instagram'; challenge_type: 'two_factor' };
+
+/**
+ * The body of `confirm`. The reference wants a Telegram code as a number, so digits typed as a
+ * string go as one — unless the code starts with 0, which a number would lose.
+ */
+function confirmBody(params: ConfirmParams): ConfirmParams {
+  if (
+    params.provider === 'telegram_personal' &&
+    params.confirmation_type === 'code' &&
+    typeof params.code === 'string' &&
+    !params.code.startsWith('0')
+  ) {
+    return { ...params, code: Number(params.code) };
+  }
+  return params;
+}
 
 /** `confirm` parameters, by provider and confirmation type. */
 export type ConfirmParams =
@@ -174,9 +191,11 @@ function channelBody(params: CreateChannelParams): Record<string, unknown> {
     body.sync_messages_from = toUnixSeconds('sync_messages_from', params.sync_messages_from);
   }
   switch (provider) {
-    case 'whatsapp':
-      body.phone = requirePhone('phone', (params as WhatsAppChannelParams).phone);
+    case 'whatsapp': {
+      const { phone } = params as WhatsAppChannelParams;
+      if (phone !== undefined) body.phone = requirePhone('phone', phone);
       break;
+    }
     case 'whatsapp_business': {
       const p = params as WhatsAppBusinessTokenParams | WhatsAppBusinessDialog360Params;
       requireOneOf('hosting_type', p.hosting_type, HOSTING);
@@ -196,6 +215,7 @@ function channelBody(params: CreateChannelParams): Record<string, unknown> {
       break;
     case 'instagram_business': {
       const p = params as InstagramBusinessChannelParams;
+      requireString('private_api_token', p.private_api_token);
       requireString('token', p.token);
       requireString('phone', p.phone);
       if (p.data === null || typeof p.data !== 'object') {
@@ -365,7 +385,7 @@ export class ChannelsApi {
     return (await this.#api.call({
       method: 'POST',
       path,
-      json: params,
+      json: confirmBody(params),
       effect: 'create',
       options,
     })) as ConfirmResult;

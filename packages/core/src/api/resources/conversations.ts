@@ -107,7 +107,8 @@ export class ConversationsApi {
     const body = await this.#api.call({
       method: 'PUT',
       path,
-      json: { assignee_id: assigneeId },
+      // The reference takes an integer or nothing: unassigning leaves the field out.
+      json: assigneeId === null ? {} : { assignee_id: assigneeId },
       effect: 'update',
       options,
     });
