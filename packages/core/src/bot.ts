@@ -23,7 +23,6 @@ import {
 } from './http/listener.js';
 import { DeliveryTracker, type DeliveryOptions } from './outbound/delivery-tracker.js';
 import { Outbound } from './outbound/outbound.js';
-import { SendLedger } from './outbound/send-ledger.js';
 import type { BotEvents } from './runtime/events.js';
 import { UpdateRunner, type RunOutcome } from './runtime/update-runner.js';
 import { memoryState } from './state/memory-state.js';
@@ -121,7 +120,6 @@ export class Bot<C extends Context = Context> extends Composer<C> {
 
   readonly #services: ContextServices;
   readonly #outbound: Outbound;
-  readonly #ledger: SendLedger;
   readonly #runner: UpdateRunner;
   readonly #contextType: ContextConstructor<C>;
   readonly #secret: string | undefined;
@@ -171,8 +169,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       (event) => this.events.emit('delivery', event),
       options.delivery,
     );
-    this.#ledger = new SendLedger();
-    this.#outbound = new Outbound(this.api, tracker, this.#ledger);
+    this.#outbound = new Outbound(this.api, tracker);
     this.#services = {
       bot: this as unknown as Bot,
       api: this.api,
@@ -199,6 +196,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
         leaseMs: options.leaseMs ?? 30_000,
       },
       handle: (update, id, lock) => this.#handle(update, id, lock),
+      observe: (update) => this.#observe(update),
     });
     this.#webhookDeps = {
       runner: this.#runner,
@@ -220,7 +218,6 @@ export class Bot<C extends Context = Context> extends Composer<C> {
 
   async #handle(update: Update, id: string, lock: ConversationLock | undefined): Promise<void> {
     const ctx = new this.#contextType(update, this.#services, lock);
-    this.#observe(update);
     if (
       update.type === 'message' &&
       update.event === 'new' &&
@@ -229,6 +226,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     ) {
       ctx.action = await this.#services.menus.press(update.data.conversation_id, ctx.text);
     }
+    const press = ctx.action;
     let failure: { error: unknown } | undefined;
     try {
       await this.#middleware(ctx, done);
@@ -241,21 +239,23 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       await this.#report(failure.error, ctx, id);
       throw failure.error;
     }
+    if (press && update.type === 'message') {
+      // The handler ran and its replies went out: a state failure here must not run it again.
+      await this.#services.menus
+        .usedUp(update.data.conversation_id, press)
+        .catch((error: unknown) => this.events.emit('error', { error, update, id }));
+    }
   }
 
-  /** Feeds what an update tells about deliveries and message ids to the outbound side. */
+  /**
+   * Feeds what an update tells about deliveries to `Sent.delivered()`. Called when the update is
+   * admitted, before it waits for its conversation's turn: a handler awaiting `delivered()` holds
+   * that turn, and the ack it waits for must not wait behind it.
+   */
   #observe(update: Update): void {
     const { tracker } = this.#outbound;
-    if (update.type === 'job') {
-      tracker.jobExecuted(update.data);
-    } else if (update.type === 'message' && update.event === 'ack') {
-      tracker.messageAck(update.data);
-    } else if (update.type === 'message' && update.event === 'new') {
-      const { data } = update;
-      if (data.income) this.#ledger.incoming(data.conversation_id, data.external_id);
-      else if (data.job_id !== null && data.job_id !== undefined)
-        this.#ledger.confirmed(data.conversation_id, data.job_id, data.external_id);
-    }
+    if (update.type === 'job') tracker.jobExecuted(update.data);
+    else if (update.type === 'message' && update.event === 'ack') tracker.messageAck(update.data);
   }
 
   async #report(error: unknown, ctx: C, id: string): Promise<void> {

@@ -47,6 +47,13 @@ export interface FilterShapes {
     channel: ChannelRef;
     text: string | undefined;
   };
+  'group_message:outgoing': {
+    update: GroupMessageNewUpdate;
+    message: GroupMessageData;
+    conversationId: number;
+    channel: ChannelRef;
+    text: string | undefined;
+  };
   'group_message:ack': { update: GroupMessageAckUpdate; conversationId: number };
   'group_conversation:new': { update: GroupConversationNewUpdate; conversationId: number };
   'group_member:new': { update: GroupMemberNewUpdate; conversationId: number };
@@ -74,7 +81,11 @@ const PREDICATES: { [Q in FilterQuery]: (ctx: Context) => boolean } = {
   'job:executed': (c) => c.update.type === 'job',
   qr_code: (c) => c.update.type === 'qr_code',
   system: (c) => c.update.type === 'system',
-  group_message: (c) => c.update.type === 'group_message' && c.update.event === 'new',
+  // A member wrote; the bot's own messages come back as echoes, which must not loop an echo bot.
+  group_message: (c) =>
+    c.update.type === 'group_message' && c.update.event === 'new' && c.update.data.income,
+  'group_message:outgoing': (c) =>
+    c.update.type === 'group_message' && c.update.event === 'new' && !c.update.data.income,
   'group_message:ack': (c) => c.update.type === 'group_message' && c.update.event === 'ack',
   'group_conversation:new': (c) => c.update.type === 'group_conversation',
   'group_member:new': (c) => c.update.type === 'group_conversation_contact',

@@ -55,13 +55,16 @@ export function numberedMenu(text: string, buttons: readonly ButtonPress[]): str
 /**
  * Remembers the last buttons shown in each conversation, so that a press — an incoming message
  * whose text is a title, or on text-only channels the option's number — is routed to
- * `bot.action(id)`. A menu lasts until it is pressed, replaced by newer buttons, or its time to
- * live runs out.
+ * `bot.action(id)`. A menu lasts until a press of it was handled, it is replaced by newer
+ * buttons, or its time to live runs out. (A press whose handler failed leaves the menu, so the
+ * customer can press again and Pact's redelivery of the press is still a press.)
  */
 export class ButtonMenus {
   readonly #state: BotState;
   readonly #ttlMs: number;
   readonly #prefix: string;
+  /** The stored menu each press came from, to use up that menu and no newer one. */
+  readonly #pressedFrom = new WeakMap<ButtonPress, string>();
 
   constructor(state: BotState, companyId: number, ttlMs: number) {
     this.#state = state;
@@ -75,7 +78,7 @@ export class ButtonMenus {
     return this.#state.setValue(this.#prefix + conversationId, JSON.stringify(menu), this.#ttlMs);
   }
 
-  /** The press an incoming text stands for, if any; a press uses the menu up. */
+  /** The press an incoming text stands for, if any. */
   async press(conversationId: number, text: string): Promise<ButtonPress | undefined> {
     // A press is a title (at most 20 characters) or a number: longer text needs no lookup.
     if (text.length > 4 * MAX_BUTTON_TITLE) return undefined;
@@ -86,7 +89,18 @@ export class ButtonMenus {
     let press = menu.buttons.find((b) => b.title.toLowerCase() === typed.toLowerCase());
     const number = /^(\d{1,2})[.)]?$/.exec(typed);
     if (!press && menu.numbered && number) press = menu.buttons[Number(number[1]) - 1];
-    if (press) await this.#state.deleteValue(this.#prefix + conversationId);
+    if (press) this.#pressedFrom.set(press, stored);
     return press;
+  }
+
+  /**
+   * Uses up the menu a handled press came from — unless the handler showed newer buttons, which
+   * replaced it and stay. (Runs in the conversation's turn: nobody else changes its menu meanwhile.)
+   */
+  async usedUp(conversationId: number, press: ButtonPress): Promise<void> {
+    const from = this.#pressedFrom.get(press);
+    if (from === undefined) return;
+    const key = this.#prefix + conversationId;
+    if ((await this.#state.getValue(key)) === from) await this.#state.deleteValue(key);
   }
 }

@@ -7,7 +7,8 @@ export function updateKind(update: Update): string {
       if (update.event === 'ack') return 'message:ack';
       return update.data.income ? 'message' : 'message:outgoing';
     case 'group_message':
-      return update.event === 'ack' ? 'group_message:ack' : 'group_message';
+      if (update.event === 'ack') return 'group_message:ack';
+      return update.data.income ? 'group_message' : 'group_message:outgoing';
     case 'group_conversation_contact':
       return 'group_member:new';
     case 'qr_code':

@@ -1,28 +1,9 @@
 import type { PactClient } from '../api/client.js';
-import { PactNetworkError } from '../api/errors.js';
 import type { SendMessageParams } from '../api/resources/messages.js';
-import type { Job, Message } from '../api/types.js';
+import type { Job } from '../api/types.js';
 import type { DeliveryTracker } from './delivery-tracker.js';
 import { SendCancelledError } from './errors.js';
-import { sendSignature, type SendLedger } from './send-ledger.js';
 import { SentMessage, type Sent } from './sent.js';
-
-/** Times an ambiguous send is settled and sent again before its error is passed on. */
-const MAX_SETTLE_ROUNDS = 5;
-
-/** A job for a message found in Pact's list after an ambiguous send: its id is unknown, so 0. */
-function foundJob(message: Message, conversationId: number): Job {
-  return {
-    id: 0,
-    company_id: 0,
-    channel: { id: message.channel_id, type: message.channel_type },
-    conversation_id: conversationId,
-    state: 'trying_deliver',
-    message_id: Number(message.external_id),
-    details: null,
-    created_at: message.created_at_timestamp ?? Math.floor(Date.now() / 1000),
-  };
-}
 
 /**
  * The bot's outbound side. Sends to one conversation leave in the order they were asked for: each
@@ -32,14 +13,12 @@ function foundJob(message: Message, conversationId: number): Job {
 export class Outbound {
   readonly #api: PactClient;
   readonly #tracker: DeliveryTracker;
-  readonly #ledger: SendLedger;
   readonly #lines = new Map<number, Promise<void>>();
   readonly #inFlight = new Set<Promise<unknown>>();
 
-  constructor(api: PactClient, tracker: DeliveryTracker, ledger: SendLedger) {
+  constructor(api: PactClient, tracker: DeliveryTracker) {
     this.#api = api;
     this.#tracker = tracker;
-    this.#ledger = ledger;
   }
 
   /** The delivery tracker behind `Sent.delivered()`. */
@@ -125,37 +104,13 @@ export class Outbound {
   }
 
   /**
-   * Sends one message. When the connection breaks after the request was written, Pact may or may
-   * not have accepted it: rather than repeat it blindly (a duplicate) or give up (a lost reply),
-   * look at the conversation's newest messages (see `SendLedger`) and send again only if it is not
-   * there. Without what it takes to tell (the conversation's message ids), the error is passed on.
+   * Sends one message. The client retries it only where Pact cannot have accepted it; when the
+   * connection broke after the request was written, Pact may have, and sending it again could
+   * show the customer the message twice — so the error (`PactNetworkError` with `requestSent`)
+   * is passed on, and reported on `bot.events` as `api:error`, rather than guessed at.
    */
-  async #deliver(conversationId: number, params: SendMessageParams): Promise<Job> {
-    const signature = sendSignature(params);
-    for (let round = 1; ; round++) {
-      try {
-        const job = await this.#api.messages.send(conversationId, params);
-        this.#ledger.accepted(conversationId, job.id, signature, job.message_id);
-        return job;
-      } catch (error) {
-        const ambiguous = error instanceof PactNetworkError && error.requestSent;
-        if (!ambiguous || round >= MAX_SETTLE_ROUNDS || !this.#ledger.canSettle(conversationId))
-          throw error;
-        let newest: Message[];
-        try {
-          newest = (
-            await this.#api.messages.list(conversationId, { sort_direction: 'desc', per: 100 })
-          ).items;
-        } catch {
-          throw error;
-        }
-        const landed = this.#ledger.landed(conversationId, signature, newest);
-        if (landed) {
-          this.#ledger.settled(conversationId, Number(landed.external_id));
-          return foundJob(landed, conversationId);
-        }
-      }
-    }
+  #deliver(conversationId: number, params: SendMessageParams): Promise<Job> {
+    return this.#api.messages.send(conversationId, params);
   }
 
   /** Sends queued and running. */

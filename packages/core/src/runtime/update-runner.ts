@@ -21,7 +21,8 @@ export interface RunnerOptions {
 }
 
 /**
- * How an admitted update ended: handled; failed for good (answered 200, reported); or left to
+ * How an admitted update ended: handled (marked so against redeliveries); failed (answered 200,
+ * reported, its claim given back, so a redelivery that still comes runs it again); or left to
  * Pact's redelivery (`retry`: its claim given back, the webhook answered 5xx when still open).
  */
 export type RunOutcome = 'handled' | 'failed' | 'retry';
@@ -39,6 +40,8 @@ export interface RunnerDeps {
   namespace: string;
   /** Runs the bot's handlers for an update, in its conversation's turn. Rejects when they failed. */
   handle(update: Update, id: string, lock: ConversationLock | undefined): Promise<void>;
+  /** Takes note of an update as soon as it is claimed, before it waits for its turn. */
+  observe(update: Update): void;
   /** Whether a failed update should be left for Pact's redelivery. */
   redeliverOnError: boolean;
 }
@@ -47,8 +50,8 @@ export interface RunnerDeps {
  * Runs updates with the guarantees of the design: each delivery is claimed by its identity so
  * redeliveries do not run twice; updates of one conversation wait in one line and run one at a
  * time in arrival order; at most `concurrency` handlers run at once across conversations. A claim
- * is completed only once its update was handled, and given back when handling failed and a
- * redelivery was asked for, so the mark itself never loses an update.
+ * is completed only once its update was handled, and given back when handling failed or the bot
+ * stopped before its turn, so the mark itself never loses an update.
  */
 export class UpdateRunner {
   readonly #deps: RunnerDeps;
@@ -86,6 +89,7 @@ export class UpdateRunner {
       this.#deps.events.emit('duplicate', { update, id });
       return { status: 'duplicate' };
     }
+    this.#deps.observe(update);
     // Payloads for the per-update events are built only when someone listens.
     if (this.#deps.events.listenerCount('update') > 0)
       this.#deps.events.emit('update', { update, id });
@@ -125,16 +129,32 @@ export class UpdateRunner {
     }
     let outcome: RunOutcome;
     const startedAt = performance.now();
+    let abandoned = false;
     try {
-      await this.#pool.run(() => this.#deps.handle(update, id, lock));
-      outcome = 'handled';
+      await this.#pool.run(() => {
+        // Its turn came after `stop()` gave up waiting: leave it to Pact's redelivery.
+        if (this.#abandon.signal.aborted) {
+          abandoned = true;
+          return Promise.resolve();
+        }
+        return this.#deps.handle(update, id, lock);
+      });
+      outcome = abandoned ? 'retry' : 'handled';
     } catch (error) {
       // The bot reported the failure; here it only decides whether Pact should bring the update back.
       outcome = this.#deps.redeliverOnError || isStateFailure(error) ? 'retry' : 'failed';
     }
+    if (abandoned) {
+      events.emit('dropped', {
+        reason: 'the bot stopped before this update had its turn',
+        update,
+        id,
+      });
+    }
+    // Only a handled update is marked so: a failed one is given back, and a redelivery runs it.
     // Settling the claim and passing the turn on are independent: one round trip for both.
     await Promise.all([
-      settle(outcome === 'retry' ? claim.release() : claim.complete(), report),
+      settle(outcome === 'handled' ? claim.complete() : claim.release(), report),
       lock ? settle(lock.release(), report) : undefined,
     ]);
     if (outcome === 'handled' && events.listenerCount('handled') > 0) {

@@ -22,8 +22,17 @@ export type ParsedWebhook =
   | { kind: 'unknown'; type: unknown; event: unknown; body: Record<string, unknown> };
 
 /** Types pactbot knows, for error messages. */
-const KNOWN_TYPES =
-  'message, conversation, job, qr_code, system, group_conversation, group_message, group_conversation_contact';
+const KNOWN_TYPE_NAMES = new Set([
+  'message',
+  'conversation',
+  'job',
+  'qr_code',
+  'system',
+  'group_conversation',
+  'group_message',
+  'group_conversation_contact',
+]);
+const KNOWN_TYPES = [...KNOWN_TYPE_NAMES].join(', ');
 
 type Json = Record<string, unknown>;
 
@@ -224,6 +233,10 @@ export function parseWebhook(body: unknown): ParsedWebhook {
           entityId === undefined ? undefined : { ...(data.details as Json), entity_id: entityId };
         return update({ ...data, details });
       }
+      // A known type with an event not known yet is acknowledged (Pact may add events); without
+      // any data at all it is no webhook of Pact's.
+      if (KNOWN_TYPE_NAMES.has(type) && (body.data === undefined || body.data === null))
+        throw new WebhookError(400, `${label} webhook lacks data`);
       return { kind: 'unknown', type, event, body };
   }
 }
