@@ -1,10 +1,27 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Bot, MemorySessionStore, session, type Context, type SessionFlavor } from '@pactbot/core';
+import {
+  Bot,
+  memoryState,
+  MemorySessionStore,
+  parseWebhook,
+  session,
+  type Context,
+  type SessionFlavor,
+  type Update,
+} from '@pactbot/core';
 import { startBot, deferred, type BotFixture } from '../../../../test/support/bot-fixture.js';
 import { messageNew } from '../../../../test/support/webhooks.js';
 import { webhooks } from '../../../../test/support/reference-webhooks.js';
 
 type SessionContext = Context & SessionFlavor<{ count: number }>;
+
+/** The update of a webhook body, for `bot.handleUpdate`. */
+function parseWebhookUpdate(body: unknown): Update {
+  const parsed = parseWebhook(body);
+  if (parsed.kind !== 'update') throw new Error(`not an update: ${parsed.kind}`);
+  return parsed.update;
+}
+
 let fixture: BotFixture<SessionContext> | undefined;
 afterEach(async () => {
   await fixture?.close();
@@ -184,6 +201,74 @@ describe('slow and failing handlers', () => {
     expect((await fixture.post(body)).status).toBe(503);
     expect((await fixture.post(body)).status).toBe(200);
     expect(runs).toBe(2);
+  });
+});
+
+describe('failed and abandoned updates', () => {
+  it('gives a failed update back, so a redelivery that still comes runs it again', async () => {
+    let runs = 0;
+    fixture = await startBot({}, (bot) => {
+      bot.on('message', () => {
+        if (++runs === 1) throw new Error('first try fails');
+      });
+      bot.catch(() => undefined);
+    });
+    const body = messageNew();
+    expect(await fixture.post(body)).toEqual({ status: 200, body: { ok: true } });
+    expect(await fixture.post(body)).toEqual({ status: 200, body: { ok: true } });
+    expect(runs).toBe(2);
+  });
+
+  it('leaves updates still waiting for a handler slot at stop() to a redelivery, and runs none of them', async () => {
+    const state = memoryState();
+    const blocker = deferred();
+    const started = deferred();
+    const ran: number[] = [];
+    const dropped: string[] = [];
+    fixture = await startBot({ concurrency: 1, state }, (bot) => {
+      bot.on('message', async (ctx) => {
+        ran.push(ctx.conversationId);
+        started.resolve();
+        if (ctx.conversationId === 1) await blocker.promise;
+      });
+      bot.events.on('dropped', ({ reason }) => dropped.push(reason));
+    });
+    const first = fixture.bot.handleUpdate(
+      parseWebhookUpdate(messageNew({ conversationId: 1, externalId: 9001 })),
+    );
+    await started.promise;
+    // Conversations 2 and 3 wait for the only slot.
+    const waiting = [2, 3].map((c) =>
+      fixture!.bot.handleUpdate(
+        parseWebhookUpdate(messageNew({ conversationId: c, externalId: 9001 + c })),
+      ),
+    );
+    const stopped = fixture.bot.stop({ timeoutMs: 50 });
+    await stopped;
+    blocker.resolve();
+    expect(await Promise.all(waiting)).toEqual(['retry', 'retry']);
+    expect(await first).toBe('handled');
+    expect(ran).toEqual([1]);
+    expect(
+      dropped.filter((r) => r === 'the bot stopped before this update had its turn'),
+    ).toHaveLength(2);
+    // Their claims were given back: a bot sharing the state handles the redeliveries.
+    const next = new Bot({
+      token: 't',
+      companyId: 42,
+      apiUrl: fixture.stub.url,
+      rateLimit: false,
+      state,
+    });
+    const handled: number[] = [];
+    next.on('message', (ctx) => void handled.push(ctx.conversationId));
+    for (const c of [2, 3]) {
+      await next.handleUpdate(
+        parseWebhookUpdate(messageNew({ conversationId: c, externalId: 9001 + c })),
+      );
+    }
+    expect(handled).toEqual([2, 3]);
+    await next.stop({ timeoutMs: 1000 });
   });
 });
 
