@@ -109,6 +109,27 @@ describe('ctx.buttons', () => {
     expect(fixture.sends()[1]?.body.message).toBe('Great!');
   });
 
+  it("keeps the menu when a press's handler fails, so Pact's redelivery of the press is a press", async () => {
+    let attempts = 0;
+    fixture = await startBot({ redeliverOnError: true }, (bot) => {
+      bot.catch(() => undefined);
+      bot.action('pay', async (ctx) => {
+        if (++attempts === 1) throw new Error('the shop is briefly away');
+        await ctx.reply('Paid.');
+      });
+      bot.hears('menu', (ctx) => ctx.buttons('Ready?', [{ title: 'Pay', id: 'pay' }]));
+      bot.on('message', (ctx) => ctx.reply('not a press'));
+    });
+    await fixture.post(messageNew({ channelType: 'whatsapp_business', text: 'menu' }));
+    const press = messageNew({ channelType: 'whatsapp_business', text: 'Pay' });
+    expect((await fixture.post(press)).status).toBe(503);
+    expect((await fixture.post(press)).status).toBe(200);
+    expect(attempts).toBe(2);
+    // Handled now: the menu is used up, and the same title typed again is just text.
+    await fixture.post(messageNew({ channelType: 'whatsapp_business', text: 'Pay' }));
+    expect(fixture.sends().map((s) => s.body.message)).toEqual(['Ready?', 'Paid.', 'not a press']);
+  });
+
   it('sends numbered options elsewhere and takes the number or the title as a press, once', async () => {
     const presses: string[] = [];
     const plain: string[] = [];
@@ -239,6 +260,39 @@ describe('Sent.delivered()', () => {
     await fixture.post(messageNew());
     await fixture.post(messageAck(321, 2));
     expect(await report.promise).toEqual({ jobId: 9001, messageId: 321, source: 'ack' });
+  });
+
+  it('resolves inside the handler that sent it, from an ack of its own conversation', async () => {
+    const report = deferred<DeliveryReport>();
+    const sentIt = deferred();
+    fixture = await startBot({ concurrency: 1 }, (bot) =>
+      bot.on('message', async (ctx) => {
+        const sent = await ctx.reply('synchronous');
+        sentIt.resolve();
+        // The ack waits in no line behind this handler, which holds the conversation's turn.
+        report.resolve(await sent.delivered());
+      }),
+    );
+    fixture.stub.route('POST', '/p1/companies/42/conversations/1/messages', {
+      body: {
+        status: 'ok',
+        data: {
+          id: 9002,
+          company_id: 42,
+          channel: { id: 1, type: 'whatsapp' },
+          conversation_id: 1,
+          state: 'trying_deliver',
+          message_id: 322,
+          details: null,
+          created_at: 1,
+        },
+      },
+    });
+    const handled = fixture.post(messageNew());
+    await sentIt.promise;
+    await fixture.post(messageAck(322, 2));
+    expect(await report.promise).toEqual({ jobId: 9002, messageId: 322, source: 'ack' });
+    expect((await handled).status).toBe(200);
   });
 
   it("asks Pact's job endpoint when no webhook comes in time", async () => {

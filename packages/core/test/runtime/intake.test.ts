@@ -299,6 +299,13 @@ describe('bad input', () => {
       'message/new webhook has no data object (got nothing)',
     ],
     [
+      'a known type with neither event nor data',
+      { type: 'job' },
+      {},
+      400,
+      'job webhook lacks data',
+    ],
+    [
       'a message without its conversation',
       { type: 'message', event: 'new', data: { external_id: 5, income: true, message: 'x' } },
       {},
