@@ -46,7 +46,8 @@ export class MemoryState implements BotState {
         return Promise.resolve();
       },
       release: () => {
-        this.#claims.delete(id);
+        // Only this claim: past `maxClaims` it may have been dropped and the id claimed anew.
+        if (this.#claims.entry(id) === entry) this.#claims.delete(id);
         return Promise.resolve();
       },
     });
