@@ -1,5 +1,6 @@
 import type { DeliveryTiming } from './emulator.js';
 import { applyFaults, NO_FAULTS, type Faults } from './faults.js';
+import { httpUrl } from './util/http-url.js';
 import { show } from './util/show.js';
 
 /** Options of `Sandbox.start`. Every one has a default. */
@@ -67,13 +68,7 @@ function text(name: string, value: unknown, fallback: string): string {
 
 function webhookUrl(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+  if (!httpUrl(value)) {
     throw new TypeError(`webhookUrl must be an http or https URL, got ${show(value)}`);
   }
   return value as string;

@@ -3,6 +3,7 @@ import { mimeTypeOf } from '@pactbot/core';
 import { ApiError } from '../api-error.js';
 import type { Params } from '../params.js';
 import type { Route } from '../router.js';
+import { httpUrl } from '../../util/http-url.js';
 import { conversationOf } from './lookup.js';
 
 function bad(message: string): ApiError {
@@ -12,13 +13,8 @@ function bad(message: string): ApiError {
 function fileUrlOf(params: Params): URL | undefined {
   const value = params.string('file_url');
   if (value === undefined) return undefined;
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+  const url = httpUrl(value);
+  if (!url) {
     throw bad(`file_url must be an http or https URL, got ${JSON.stringify(value)}`);
   }
   return url;

@@ -3,6 +3,7 @@ import { paginate } from '../pagination.js';
 import type { Params } from '../params.js';
 import type { Route } from '../router.js';
 import { companyShape } from '../shapes.js';
+import { httpUrl } from '../../util/http-url.js';
 import { companyOf, listBody } from './lookup.js';
 
 /**
@@ -13,13 +14,7 @@ function webhookUrlOf(params: Params): string | null | undefined {
   if (!params.has('webhook_url')) return undefined;
   const value = params.string('webhook_url');
   if (value === undefined) return null;
-  let url: URL | undefined;
-  try {
-    url = new URL(value);
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+  if (!httpUrl(value)) {
     throw new ApiError(
       400,
       `webhook_url must be an http or https URL (or empty to clear it), got ${JSON.stringify(value)}`,
