@@ -7,7 +7,15 @@
 import { bodyMaker } from '../lib/bodies.js';
 import type { BenchCase } from '../lib/case.js';
 import { startServer, stopAll } from '../lib/child.js';
-import { brief, compare, PACTBOT_FRESH_FOR, row, sweep, type Contestant } from '../lib/compare.js';
+import {
+  brief,
+  compare,
+  PACTBOT_FRESH_FOR,
+  row,
+  sweep,
+  sweepRows,
+  type Contestant,
+} from '../lib/compare.js';
 import { printTable, printTargets, target } from '../lib/report.js';
 import { round } from '../lib/stats.js';
 
@@ -61,14 +69,7 @@ export const cycle: BenchCase = async (settings) => {
     );
     printTable(
       'full-cycle throughput against concurrency (round trips/s, one run per point)',
-      settings.sweep.map((connections, i) => ({
-        connections,
-        pactbot: curve[0]!.points[i]!.rps,
-        minimal: curve[1]!.points[i]!.rps,
-        ratio: round(curve[0]!.points[i]!.rps / curve[1]!.points[i]!.rps, 3),
-        'pactbot p99 ms': curve[0]!.points[i]!.p99,
-        'minimal p99 ms': curve[1]!.points[i]!.p99,
-      })),
+      sweepRows(settings.sweep, curve, 'minimal'),
     );
     const ratio = round(mine!.rps / base!.rps, 3);
     const targets = [target('full cycle pactbot / minimal bot', ratio, 0.8)];

@@ -8,7 +8,15 @@
 import { bodyMaker } from '../lib/bodies.js';
 import type { BenchCase } from '../lib/case.js';
 import { startServer, stopAll } from '../lib/child.js';
-import { brief, compare, PACTBOT_FRESH_FOR, row, sweep, type Contestant } from '../lib/compare.js';
+import {
+  brief,
+  compare,
+  PACTBOT_FRESH_FOR,
+  row,
+  sweep,
+  sweepRows,
+  type Contestant,
+} from '../lib/compare.js';
 import { printTable, printTargets, target } from '../lib/report.js';
 import { round } from '../lib/stats.js';
 
@@ -79,14 +87,7 @@ export const intake: BenchCase = async (settings) => {
     );
     printTable(
       'intake throughput against concurrency (webhooks/s, one run per point)',
-      settings.sweep.map((connections, i) => ({
-        connections,
-        pactbot: curve[0]!.points[i]!.rps,
-        bare: curve[1]!.points[i]!.rps,
-        ratio: round(curve[0]!.points[i]!.rps / curve[1]!.points[i]!.rps, 3),
-        'pactbot p99 ms': curve[0]!.points[i]!.p99,
-        'bare p99 ms': curve[1]!.points[i]!.p99,
-      })),
+      sweepRows(settings.sweep, curve, 'bare'),
     );
     const ratio = round(bot1!.rps / base!.rps, 3);
     const steadyRatio = round(full!.rps / base!.rps, 3);

@@ -180,6 +180,25 @@ export async function sweep(
   return out;
 }
 
+/**
+ * The table of a two-contestant sweep: each point's throughput, their ratio and p99s, the first
+ * contestant's named `pactbot`, the second's `baseline`.
+ */
+export function sweepRows(
+  concurrencies: number[],
+  [mine, base]: Array<{ points: LoadResult[] }>,
+  baseline: string,
+): Array<Record<string, unknown>> {
+  return concurrencies.map((connections, i) => ({
+    connections,
+    pactbot: mine!.points[i]!.rps,
+    [baseline]: base!.points[i]!.rps,
+    ratio: round(mine!.points[i]!.rps / base!.points[i]!.rps, 3),
+    'pactbot p99 ms': mine!.points[i]!.p99,
+    [`${baseline} p99 ms`]: base!.points[i]!.p99,
+  }));
+}
+
 /** A table row of a summary, with its ratio to a baseline's throughput. */
 export function row(summary: Summary, baseline?: Summary): Record<string, unknown> {
   return {
