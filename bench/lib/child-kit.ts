@@ -1,4 +1,6 @@
 import { writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Session } from 'node:inspector';
 
 /**
@@ -96,4 +98,21 @@ export function ready(port: number, close: () => Promise<unknown> = () => Promis
   // The orchestrator went away (crash, Ctrl-C): do not linger.
   process.on('disconnect', () => process.exit(0));
   process.send({ type: 'ready', port });
+}
+
+/**
+ * Listens on a free port of 127.0.0.1 and reports it with {@link ready}; on stop, closes every
+ * connection and the server, then runs `afterClose` (closing a bot, a pool, …).
+ */
+export function serve(
+  server: Server,
+  afterClose: () => Promise<unknown> | void = () => undefined,
+): void {
+  server.listen(0, '127.0.0.1', () => {
+    ready((server.address() as AddressInfo).port, async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await afterClose();
+    });
+  });
 }

@@ -3,8 +3,7 @@
  * reads the message text and answers 200 — what any webhook receiver must do at the least.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { count, ready } from '../lib/child-kit.js';
+import { count, serve } from '../lib/child-kit.js';
 
 const OK = '{"ok":true}';
 let sink = 0;
@@ -22,10 +21,4 @@ const server = http.createServer((req, res) => {
     res.end(OK);
   });
 });
-server.listen(0, '127.0.0.1', () => {
-  ready((server.address() as AddressInfo).port, () => {
-    count('sink', sink % 2);
-    server.closeAllConnections();
-    return new Promise((resolve) => server.close(resolve));
-  });
-});
+serve(server, () => count('sink', sink % 2));

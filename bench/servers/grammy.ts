@@ -5,10 +5,9 @@
  * the reply is a real sendMessage call, as in every other contestant).
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Bot, webhookCallback } from 'grammy';
 import type { UserFromGetMe } from 'grammy/types';
-import { config, count, ready } from '../lib/child-kit.js';
+import { config, count, serve } from '../lib/child-kit.js';
 
 const { apiUrl } = config<{ apiUrl: string }>();
 const botInfo = {
@@ -32,9 +31,4 @@ bot.catch(() => count('errors'));
 
 const handle = webhookCallback(bot, 'http');
 const server = http.createServer((req, res) => void handle(req, res));
-server.listen(0, '127.0.0.1', () => {
-  ready((server.address() as AddressInfo).port, () => {
-    server.closeAllConnections();
-    return new Promise((resolve) => server.close(resolve));
-  });
-});
+serve(server);

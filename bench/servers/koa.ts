@@ -6,13 +6,12 @@
  * The bot's handler reads `ctx.text`, as in the intake case.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import Router from '@koa/router';
 import { Bot } from '@pactbot/core';
 import { pactWebhook } from '@pactbot/adapter-koa';
 import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
-import { config, count, ready } from '../lib/child-kit.js';
+import { config, count, serve } from '../lib/child-kit.js';
 
 const { variant } = config<{ variant: 'bare' | 'adapter' | 'adapter+bodyparser' }>();
 const app = new Koa();
@@ -43,11 +42,7 @@ app.use(router.allowedMethods());
 
 const callback = app.callback();
 const server = http.createServer((req, res) => void callback(req, res));
-server.listen(0, '127.0.0.1', () => {
-  ready((server.address() as AddressInfo).port, async () => {
-    count('sink', sink % 2);
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await bot?.stop({ timeoutMs: 1000 });
-  });
+serve(server, async () => {
+  count('sink', sink % 2);
+  await bot?.stop({ timeoutMs: 1000 });
 });

@@ -5,9 +5,8 @@
  * answers the webhook 200. No dedup, ordering, retries or rate limit: the floor of the work.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Pool } from 'undici';
-import { config, count, ready } from '../lib/child-kit.js';
+import { config, count, serve } from '../lib/child-kit.js';
 
 const { apiUrl, protocol } = config<{ apiUrl: string; protocol: 'pact' | 'telegram' }>();
 const TOKEN = 'bench-token';
@@ -74,10 +73,4 @@ const server = http.createServer((req, res) => {
       });
   });
 });
-server.listen(0, '127.0.0.1', () => {
-  ready((server.address() as AddressInfo).port, async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await pool.close();
-  });
-});
+serve(server, () => pool.close());

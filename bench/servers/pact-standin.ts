@@ -4,8 +4,7 @@
  * does not parse what it receives, so its cost per request is as small as node:http allows.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { count, ready } from '../lib/child-kit.js';
+import { count, serve } from '../lib/child-kit.js';
 
 const head = '{"status":"ok","data":{"id":';
 const tail =
@@ -29,9 +28,4 @@ const server = http.createServer((req, res) => {
   });
 });
 server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => {
-  ready((server.address() as AddressInfo).port, () => {
-    server.closeAllConnections();
-    return new Promise((resolve) => server.close(resolve));
-  });
-});
+serve(server);

@@ -7,10 +7,9 @@
  * agent, which keeps connections alive on Node 20.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Telegraf } from 'telegraf';
 import { message } from 'telegraf/filters';
-import { config, count, ready } from '../lib/child-kit.js';
+import { config, count, serve } from '../lib/child-kit.js';
 
 const { apiUrl } = config<{ apiUrl: string }>();
 const bot = new Telegraf('bench-token', { telegram: { apiRoot: apiUrl, webhookReply: false } });
@@ -31,9 +30,4 @@ bot.catch(() => count('errors'));
 
 const handle = bot.webhookCallback('/tg');
 const server = http.createServer((req, res) => void handle(req, res));
-server.listen(0, '127.0.0.1', () => {
-  ready((server.address() as AddressInfo).port, () => {
-    server.closeAllConnections();
-    return new Promise((resolve) => server.close(resolve));
-  });
-});
+serve(server);

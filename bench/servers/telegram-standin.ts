@@ -4,8 +4,7 @@
  * (`{"ok":true,"result":{...}}`). Bodies are not parsed, to keep its cost per request small.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { count, ready } from '../lib/child-kit.js';
+import { count, serve } from '../lib/child-kit.js';
 
 const ME =
   '{"ok":true,"result":{"id":7000001,"is_bot":true,"first_name":"Bench","username":"bench_bot","can_join_groups":true,"can_read_all_group_messages":false,"supports_inline_queries":false}}';
@@ -33,9 +32,4 @@ const server = http.createServer((req, res) => {
   });
 });
 server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => {
-  ready((server.address() as AddressInfo).port, () => {
-    server.closeAllConnections();
-    return new Promise((resolve) => server.close(resolve));
-  });
-});
+serve(server);
