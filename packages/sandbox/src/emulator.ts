@@ -59,6 +59,16 @@ export interface EmulatorOptions {
   random?: (() => number) | undefined;
 }
 
+/** Where a message or job of a conversation belongs: its company, conversation and channel. */
+function placeOf(conversation: ConversationRecord) {
+  return {
+    company_id: conversation.company_id,
+    conversation_id: conversation.external_id,
+    channel_id: conversation.channel_id,
+    channel_type: conversation.channel_type,
+  };
+}
+
 /**
  * Pact's behaviour, apart from HTTP: what customers' messages and the API's sends do to the
  * store, and the webhooks each posts, in the order Pact posts them. A conversation's webhooks go
@@ -137,10 +147,7 @@ export class Emulator {
   ): { message: MessageRecord; delivery: Promise<WebhookOutcome> } {
     this.#announce(conversation);
     const message = this.#store.addMessage({
-      company_id: conversation.company_id,
-      conversation_id: conversation.external_id,
-      channel_id: conversation.channel_id,
-      channel_type: conversation.channel_type,
+      ...placeOf(conversation),
       message: content.text ?? null,
       income: true,
       attachments: content.attachments ?? [],
@@ -160,19 +167,13 @@ export class Emulator {
    */
   send(conversation: ConversationRecord, content: SendContent): JobRecord {
     const job = this.#store.addJob({
-      company_id: conversation.company_id,
-      channel_id: conversation.channel_id,
-      channel_type: conversation.channel_type,
-      conversation_id: conversation.external_id,
+      ...placeOf(conversation),
       state: 'trying_deliver',
       message_id: null,
       details: null,
     });
     const message = this.#store.addMessage({
-      company_id: conversation.company_id,
-      conversation_id: conversation.external_id,
-      channel_id: conversation.channel_id,
-      channel_type: conversation.channel_type,
+      ...placeOf(conversation),
       message: content.text ?? null,
       income: false,
       attachments: content.attachments,
