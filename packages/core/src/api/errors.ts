@@ -222,9 +222,45 @@ export class PactTimeoutError extends PactError {
 }
 
 /**
- * An argument was wrong, and no request was sent. The message names the argument, what it was
- * and what is allowed.
+ * Stable codes of misuse errors ({@link PactArgumentError} and its subclasses), for code that
+ * tells them apart without reading messages. New codes may be added; none is ever renamed.
+ * - `PACTBOT_INVALID_ARGUMENT`: a value was of the wrong kind or out of range;
+ * - `PACTBOT_INVALID_MIDDLEWARE`: something registered as middleware is neither a function nor has `.middleware()`;
+ * - `PACTBOT_UNKNOWN_FILTER`: `bot.on()` got a filter that does not exist;
+ * - `PACTBOT_NEXT_CALLED_TWICE`: a middleware called `next()` more than once;
+ * - `PACTBOT_CHAIN_UNFINISHED`: a middleware returned before the `next()` it called had finished;
+ * - `PACTBOT_NO_CONVERSATION`: a send or a session was asked for on an update that belongs to no conversation;
+ * - `PACTBOT_BOT_STOPPED`: the bot was asked to do something after `bot.stop()`.
+ */
+export type PactUsageCode =
+  | 'PACTBOT_INVALID_ARGUMENT'
+  | 'PACTBOT_INVALID_MIDDLEWARE'
+  | 'PACTBOT_UNKNOWN_FILTER'
+  | 'PACTBOT_NEXT_CALLED_TWICE'
+  | 'PACTBOT_CHAIN_UNFINISHED'
+  | 'PACTBOT_NO_CONVERSATION'
+  | 'PACTBOT_BOT_STOPPED';
+
+/** Options of {@link PactArgumentError}. */
+export interface PactArgumentErrorOptions {
+  /** What kind of misuse it is. Default `PACTBOT_INVALID_ARGUMENT`. */
+  code?: PactUsageCode | undefined;
+  /** The error that led to this one. */
+  cause?: unknown;
+}
+
+/**
+ * A misuse of pactbot: an argument was wrong, a handler was not a function, a filter does not
+ * exist. Nothing was sent. The message names what was wrong and what is allowed; `code` says
+ * which kind of misuse it is, and stays the same across versions.
  */
 export class PactArgumentError extends PactError {
   override name = 'PactArgumentError';
+  /** Which kind of misuse this is. */
+  readonly code: PactUsageCode;
+
+  constructor(message: string, options: PactArgumentErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = options.code ?? 'PACTBOT_INVALID_ARGUMENT';
+  }
 }

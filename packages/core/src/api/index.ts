@@ -5,6 +5,8 @@ export {
   PactNetworkError,
   PactTimeoutError,
   PactArgumentError,
+  type PactArgumentErrorOptions,
+  type PactUsageCode,
   type HttpMethod,
   type PactApiErrorInit,
   type PactCallInfo,
