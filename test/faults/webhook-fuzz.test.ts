@@ -120,7 +120,7 @@ function broken(update: Update): string[] {
   const problems: string[] = [];
   const check = (ok: boolean, what: string) => ok || problems.push(what);
   check(isObject(update), 'update is an object');
-  const data = (update as { data: Record<string, unknown> }).data;
+  const data = (update as unknown as { data: Record<string, unknown> }).data;
   switch (`${update.type}:${'event' in update ? update.event : ''}`) {
     case 'message:new':
     case 'group_message:new':

@@ -7,6 +7,7 @@ import type { RetryOptions } from './api/retry.js';
 import { requireId } from './api/validate.js';
 import { Composer } from './composer/composer.js';
 import { ButtonMenus } from './context/button-menus.js';
+import { buttonPresses } from './context/button-presses.js';
 import { Context, type ContextServices } from './context/context.js';
 import type { TextLimit } from './context/split-text.js';
 import {
@@ -29,7 +30,8 @@ import { memoryState } from './state/memory-state.js';
 import type { BotState, ConversationLock } from './state/types.js';
 import { Deadlines } from './util/deadlines.js';
 import { waitAtMost } from './util/timeout.js';
-import { updateIdentity } from './webhook/identity.js';
+import { updateIdentity } from './webhook/update-kinds.js';
+import { compose, type MiddlewareFn } from './composer/middleware.js';
 import type { Update } from './webhook/types.js';
 
 /** The end of the middleware chain. */
@@ -127,8 +129,8 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   readonly #webhookDeps: WebhookDeps;
   readonly #ownsClient: boolean;
   readonly #servers = new Set<http.Server>();
-  /** The middleware tree as one function; it reads the tree on every call, so handlers added later run. */
-  readonly #middleware = this.middleware();
+  /** The built-in middleware, then the bot's own tree (read on every call, so handlers added later run). */
+  readonly #chain: MiddlewareFn<C>;
   #errorHandler: ErrorHandler<C> | undefined;
   #stopping = false;
   #stopped: Promise<StopReport> | undefined;
@@ -170,16 +172,23 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       options.delivery,
     );
     this.#outbound = new Outbound(this.api, tracker);
+    const menus = new ButtonMenus(
+      this.state,
+      this.companyId,
+      options.buttonsTtlMs ?? 24 * 60 * 60 * 1000,
+    );
+    this.#chain = compose<C>([
+      buttonPresses(menus, (error, ctx) =>
+        this.events.emit('error', { error, update: ctx.update, id: updateIdentity(ctx.update) }),
+      ),
+      this.middleware(),
+    ]);
     this.#services = {
       bot: this as unknown as Bot,
       api: this.api,
       companyId: this.companyId,
       outbound: this.#outbound,
-      menus: new ButtonMenus(
-        this.state,
-        this.companyId,
-        options.buttonsTtlMs ?? 24 * 60 * 60 * 1000,
-      ),
+      menus,
       textLimits: options.textLimits,
       reportUnawaited: (error, ctx) =>
         void this.#report(error, ctx as C, updateIdentity(ctx.update)),
@@ -187,7 +196,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     this.#runner = new UpdateRunner({
       state: this.state,
       events: this.events,
-      namespace: String(this.companyId),
+      companyId: this.companyId,
       redeliverOnError: options.redeliverOnError ?? false,
       options: {
         concurrency: options.concurrency ?? 64,
@@ -218,18 +227,9 @@ export class Bot<C extends Context = Context> extends Composer<C> {
 
   async #handle(update: Update, id: string, lock: ConversationLock | undefined): Promise<void> {
     const ctx = new this.#contextType(update, this.#services, lock);
-    if (
-      update.type === 'message' &&
-      update.event === 'new' &&
-      update.data.income &&
-      ctx.text !== undefined
-    ) {
-      ctx.action = await this.#services.menus.press(update.data.conversation_id, ctx.text);
-    }
-    const press = ctx.action;
     let failure: { error: unknown } | undefined;
     try {
-      await this.#middleware(ctx, done);
+      await this.#chain(ctx, done);
     } catch (error) {
       failure = { error };
     }
@@ -238,12 +238,6 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     if (failure) {
       await this.#report(failure.error, ctx, id);
       throw failure.error;
-    }
-    if (press && update.type === 'message') {
-      // The handler ran and its replies went out: a state failure here must not run it again.
-      await this.#services.menus
-        .usedUp(update.data.conversation_id, press)
-        .catch((error: unknown) => this.events.emit('error', { error, update, id }));
     }
   }
 
@@ -294,7 +288,10 @@ export class Bot<C extends Context = Context> extends Composer<C> {
 
   /** Starts a node:http server for webhooks and resolves with it once it listens. */
   async listen(options: ListenOptions = {}): Promise<http.Server> {
-    if (this.#stopping) throw new Error('the bot is stopped; create a new one to listen again');
+    if (this.#stopping)
+      throw new PactArgumentError('the bot is stopped; create a new one to listen again', {
+        code: 'PACTBOT_BOT_STOPPED',
+      });
     checkListenOptions(options);
     const server = createWebhookServer(
       (body, request) => this.handleWebhook(body, request),

@@ -23,6 +23,7 @@ export {
   compose,
   flatten,
   NextCalledTwiceError,
+  ChainUnfinishedError,
   type Middleware,
   type MiddlewareFn,
   type MiddlewareObj,
@@ -34,6 +35,7 @@ export {
   type FilterQuery,
   type Filtered,
   type FilterShapes,
+  type CheckedFilter,
 } from './composer/filters.js';
 export {
   Context,
@@ -44,7 +46,6 @@ export {
 } from './context/context.js';
 export type { ButtonSpec, ButtonPress } from './context/button-menus.js';
 export { splitText, textLimitOf, TEXT_LIMITS, type TextLimit } from './context/split-text.js';
-export { updateKind } from './context/update-kind.js';
 export type { Sent } from './outbound/sent.js';
 export { DeliveryError, DeliveryTimeoutError, SendCancelledError } from './outbound/errors.js';
 export type {
@@ -86,5 +87,15 @@ export {
   WebhookError,
   type ParsedWebhook,
 } from './webhook/parse.js';
-export { updateIdentity, orderingKey } from './webhook/identity.js';
+export {
+  conversationKey,
+  updateKind,
+  UPDATE_KIND_NAMES,
+  type UpdateKind,
+  type UpdatesOfKind,
+  updateIdentity,
+  orderingKey,
+} from './webhook/update-kinds.js';
+export { unknownField } from './webhook/unknown-field.js';
 export type * from './webhook/types.js';
+export type * from './webhook/v2-types.js';

@@ -63,8 +63,9 @@ export class RedisSessionStore<S = unknown> implements SessionStore<S> {
   async set(key: string, value: S, options?: SessionWriteOptions): Promise<void> {
     const json = JSON.stringify(value);
     const fence = options?.fence;
-    // Fencing needs the lock's keys in the session's hash slot: true for the default session key.
-    if (fence && fence.key === key) {
+    // A fence comes only with a session kept under its conversation's key (see `session()`), so
+    // the fence's key and the session's share a hash slot.
+    if (fence) {
       const written = await guarded('session write', () =>
         FENCED_SET.run(
           this.#redis,
@@ -85,7 +86,7 @@ export class RedisSessionStore<S = unknown> implements SessionStore<S> {
   /** Removes the session under `key`, on the same fencing terms as `set`. */
   async delete(key: string, options?: SessionWriteOptions): Promise<void> {
     const fence = options?.fence;
-    if (fence && fence.key === key) {
+    if (fence) {
       const deleted = await guarded('session delete', () =>
         FENCED_DELETE.run(
           this.#redis,

@@ -1,6 +1,13 @@
+import { PactArgumentError } from '../api/errors.js';
 import type { ButtonPress } from '../context/button-menus.js';
 import type { Context } from '../context/context.js';
-import { matchFilter, type FilterQuery, type Filtered, type FilterShapes } from './filters.js';
+import {
+  matchFilter,
+  type CheckedFilter,
+  type FilterQuery,
+  type Filtered,
+  type FilterShapes,
+} from './filters.js';
 import {
   compose,
   flatten,
@@ -9,6 +16,15 @@ import {
   type MiddlewareObj,
   type NextFunction,
 } from './middleware.js';
+
+/** Refuses a predicate that is not a function, naming the method. */
+function checkPredicate(predicate: unknown, method: string): void {
+  if (typeof predicate !== 'function') {
+    throw new PactArgumentError(
+      `${method}() argument 1 must be a predicate function (ctx) => boolean, got ${typeof predicate}`,
+    );
+  }
+}
 
 /** A condition on the context; may be asynchronous. */
 export type Predicate<C> = (ctx: C) => boolean | Promise<boolean>;
@@ -36,7 +52,9 @@ function triggers(
     ? [...(value as ReadonlyArray<string | RegExp>)]
     : [value as string | RegExp];
   if (list.length === 0 || list.some((t) => typeof t !== 'string' && !(t instanceof RegExp))) {
-    throw new TypeError(`${method}() takes a string, a RegExp or an array of them`);
+    throw new PactArgumentError(
+      `${method}() argument 1 must be a string, a RegExp or an array of them, got ${Array.isArray(value) ? 'an array with something else' : typeof value}`,
+    );
   }
   return list;
 }
@@ -60,6 +78,15 @@ function firstMatch(
 
 const skip = (_ctx: unknown, next: NextFunction) => next();
 
+/** Checks the middleware of a registration, naming the method and each argument's position. */
+function flattenAll<C>(
+  middleware: ReadonlyArray<Middleware<C>>,
+  method: string,
+  firstPosition: number,
+): Array<MiddlewareFn<C>> {
+  return middleware.map((m, i) => flatten(m, `${method}() argument ${firstPosition + i}`));
+}
+
 /**
  * A tree of middleware. Every method registers middleware and returns the composer it was put in,
  * so a branch can be extended: `bot.on('message:text').filter(ctx => ctx.text.length > 3, handler)`.
@@ -69,7 +96,19 @@ export class Composer<C extends Context> implements MiddlewareObj<C> {
   #handler: MiddlewareFn<C> = skip;
 
   constructor(...middleware: Array<Middleware<C>>) {
-    if (middleware.length > 0) this.#push(...middleware.map(flatten));
+    if (middleware.length > 0) this.#push(...flattenAll(middleware, 'new Composer', 1));
+  }
+
+  /** A child composer of checked middleware, for a registration method. */
+  #child<D extends C>(
+    middleware: ReadonlyArray<Middleware<D>>,
+    method: string,
+    firstPosition: number,
+  ): Composer<D> {
+    const child = new Composer<D>();
+    const fns = flattenAll(middleware, method, firstPosition);
+    if (fns.length > 0) child.#push(...fns);
+    return child;
   }
 
   #push(...fns: Array<MiddlewareFn<C>>): void {
@@ -84,7 +123,7 @@ export class Composer<C extends Context> implements MiddlewareObj<C> {
 
   /** Adds middleware that runs for every update. */
   use(...middleware: Array<Middleware<C>>): Composer<C> {
-    const child = new Composer<C>(...middleware);
+    const child = this.#child(middleware, 'bot.use', 1);
     this.#push(child.middleware());
     return child;
   }
@@ -92,14 +131,15 @@ export class Composer<C extends Context> implements MiddlewareObj<C> {
   /**
    * Adds middleware for updates matching a filter (or any of several), with the context's type
    * narrowed to what the filter guarantees: inside `on('message:text')`, `ctx.text` is a string.
-   * An unknown filter throws at once.
+   * An unknown filter throws at once; in TypeScript it does not compile, and the error lists the
+   * filters.
    */
-  on<Q extends FilterQuery>(
-    filter: Q | readonly Q[],
-    ...middleware: Array<Middleware<Filtered<C, Q>>>
-  ): Composer<Filtered<C, Q>> {
-    const predicate = matchFilter(filter);
-    return this.filter((ctx): ctx is Filtered<C, Q> => predicate(ctx), ...middleware);
+  on<Q extends string>(
+    filter: CheckedFilter<Q> | readonly CheckedFilter<Q>[],
+    ...middleware: Array<Middleware<Filtered<C, Q & FilterQuery>>>
+  ): Composer<Filtered<C, Q & FilterQuery>> {
+    const predicate = matchFilter(filter as FilterQuery | readonly FilterQuery[], 'bot.on()');
+    return this.#filter(predicate, middleware, 'bot.on', 2);
   }
 
   /**
@@ -110,17 +150,19 @@ export class Composer<C extends Context> implements MiddlewareObj<C> {
     trigger: HearsTrigger,
     ...middleware: Array<Middleware<HearsContext<C>>>
   ): Composer<HearsContext<C>> {
-    const list = triggers(trigger, 'hears');
+    const list = triggers(trigger, 'bot.hears');
     const isText = matchFilter('message:text');
-    return this.filter(
+    return this.#filter(
       (ctx): ctx is HearsContext<C> => {
         if (!isText(ctx)) return false;
-        const match = firstMatch(list, ctx.text!);
+        const match = firstMatch(list, ctx.text);
         if (match === undefined) return false;
         ctx.match = match;
         return true;
       },
-      ...middleware,
+      middleware,
+      'bot.hears',
+      2,
     );
   }
 
@@ -129,8 +171,8 @@ export class Composer<C extends Context> implements MiddlewareObj<C> {
     trigger: ActionTrigger,
     ...middleware: Array<Middleware<ActionContext<C>>>
   ): Composer<ActionContext<C>> {
-    const list = triggers(trigger, 'action');
-    return this.filter(
+    const list = triggers(trigger, 'bot.action');
+    return this.#filter(
       (ctx): ctx is ActionContext<C> => {
         if (!ctx.action) return false;
         const match = firstMatch(list, ctx.action.id);
@@ -138,7 +180,9 @@ export class Composer<C extends Context> implements MiddlewareObj<C> {
         ctx.match = match;
         return true;
       },
-      ...middleware,
+      middleware,
+      'bot.action',
+      2,
     );
   }
 
@@ -149,28 +193,46 @@ export class Composer<C extends Context> implements MiddlewareObj<C> {
   ): Composer<D>;
   filter(predicate: Predicate<C>, ...middleware: Array<Middleware<C>>): Composer<C>;
   filter(predicate: Predicate<C>, ...middleware: Array<Middleware<C>>): Composer<C> {
-    const child = new Composer<C>(...middleware);
-    this.branch(predicate, child, skip);
+    return this.#filter(predicate, middleware, 'bot.filter', 2);
+  }
+
+  #filter<D extends C>(
+    predicate: Predicate<C>,
+    middleware: ReadonlyArray<Middleware<D>>,
+    method: string,
+    firstPosition: number,
+  ): Composer<D> {
+    checkPredicate(predicate, method);
+    const child = this.#child(middleware, method, firstPosition);
+    this.#branch(predicate, child.middleware() as MiddlewareFn<C>, skip);
     return child;
   }
 
   /** Adds middleware for updates where `predicate` does not hold. */
   drop(predicate: Predicate<C>, ...middleware: Array<Middleware<C>>): Composer<C> {
-    const child = new Composer<C>(...middleware);
-    this.branch(predicate, skip, child);
+    checkPredicate(predicate, 'bot.drop');
+    const child = this.#child(middleware, 'bot.drop', 2);
+    this.#branch(predicate, skip, child.middleware());
     return child;
   }
 
   /** Runs `whenTrue` where `predicate` holds and `whenFalse` where it does not. */
   branch(predicate: Predicate<C>, whenTrue: Middleware<C>, whenFalse: Middleware<C>): this {
-    const yes = flatten(whenTrue);
-    const no = flatten(whenFalse);
+    checkPredicate(predicate, 'bot.branch');
+    this.#branch(
+      predicate,
+      flatten(whenTrue, 'bot.branch() argument 2'),
+      flatten(whenFalse, 'bot.branch() argument 3'),
+    );
+    return this;
+  }
+
+  #branch(predicate: Predicate<C>, yes: MiddlewareFn<C>, no: MiddlewareFn<C>): void {
     this.#push((ctx, next) => {
       const verdict = predicate(ctx);
       if (typeof verdict === 'boolean') return verdict ? yes(ctx, next) : no(ctx, next);
       return verdict.then((ok) => (ok ? yes(ctx, next) : no(ctx, next)));
     });
-    return this;
   }
 
   /** Chooses middleware per update, for instance from configuration or the session. */
@@ -179,9 +241,18 @@ export class Composer<C extends Context> implements MiddlewareObj<C> {
       ctx: C,
     ) => Middleware<C> | Array<Middleware<C>> | Promise<Middleware<C> | Array<Middleware<C>>>,
   ): this {
+    if (typeof factory !== 'function') {
+      throw new PactArgumentError(
+        `bot.lazy() argument 1 must be a function (ctx) => middleware, got ${typeof factory}`,
+        { code: 'PACTBOT_INVALID_MIDDLEWARE' },
+      );
+    }
     this.#push(async (ctx, next) => {
       const chosen = await factory(ctx);
-      return compose(Array.isArray(chosen) ? chosen : [chosen])(ctx, next);
+      const list = Array.isArray(chosen) ? chosen : [chosen];
+      return compose(
+        list.map((m, i) => flatten(m, `what bot.lazy()'s factory returned (item ${i + 1})`)),
+      )(ctx, next);
     });
     return this;
   }

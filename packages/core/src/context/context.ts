@@ -19,7 +19,14 @@ import {
 } from './button-menus.js';
 import { refusedSend } from './refused-send.js';
 import { splitText, textLimitOf, type TextLimit } from './split-text.js';
-import { updateKind } from './update-kind.js';
+import { matchFilter, type Filtered, type FilterQuery } from '../composer/filters.js';
+import {
+  channelOf,
+  conversationIdOf,
+  kindOf,
+  messageOf,
+  type UpdateKind,
+} from '../webhook/update-kinds.js';
 
 /** Options of `ctx.reply`, `ctx.attach` and `ctx.buttons`. */
 export interface ReplyOptions {
@@ -57,12 +64,8 @@ export interface ContextServices {
   reportUnawaited(error: Error, ctx: Context): void;
 }
 
-/** Updates that carry a message. */
-type MessageUpdate = Extract<Update, { data: MessageData }>;
-
-function carriesMessage(update: Update): update is MessageUpdate {
-  return (update.type === 'message' || update.type === 'group_message') && update.event === 'new';
-}
+/** Marks the message as not yet read from the update. */
+const NOT_READ: unique symbol = Symbol('not read');
 
 /**
  * Everything about one update and the means to answer it. Handlers receive one per webhook;
@@ -85,6 +88,8 @@ export class Context {
   readonly signal: AbortSignal;
 
   readonly #services: ContextServices;
+  #kind: UpdateKind | undefined;
+  #message: MessageData | undefined | typeof NOT_READ = NOT_READ;
   readonly #pending: Array<Promise<unknown>> = [];
   readonly #lock: ConversationLock | undefined;
 
@@ -103,47 +108,25 @@ export class Context {
     this.signal = signal ?? lock?.lost ?? new AbortController().signal;
   }
 
+  /** The kind of this update, which is also its filter: `message`, `message:outgoing`, `job:executed`, … */
+  get kind(): UpdateKind {
+    return (this.#kind ??= kindOf(this.update));
+  }
+
   /** The conversation this update belongs to, if any. */
   get conversationId(): number | undefined {
-    const { update } = this;
-    switch (update.type) {
-      case 'message':
-      case 'group_message':
-      case 'group_conversation_contact':
-        return update.data.conversation_id;
-      case 'conversation':
-      case 'group_conversation':
-        return update.data.external_id;
-      default:
-        return undefined;
-    }
+    return conversationIdOf(this.update, this.kind);
   }
 
-  /** The channel (`{ id, type }`) of this update, if it names one. */
+  /** The channel (`{ id, type }`) of this update, if it names one. On API v2 messages, `id` is 0: v2 names only the messenger. */
   get channel(): ChannelRef | undefined {
-    const { update } = this;
-    switch (update.type) {
-      case 'message':
-      case 'group_message':
-        return update.data.channel;
-      case 'conversation':
-      case 'group_conversation':
-      case 'group_conversation_contact':
-        return update.data.channel_id === null
-          ? undefined
-          : { id: update.data.channel_id, type: update.data.channel_type };
-      case 'qr_code':
-        return update.channel_id === undefined
-          ? undefined
-          : { id: update.channel_id, type: 'whatsapp' };
-      default:
-        return undefined;
-    }
+    return channelOf(this.update, this.kind);
   }
 
-  /** The message of a `message` or `group_message` update. */
+  /** The message of a message update (either API version, in v1's shape). */
   get message(): MessageData | undefined {
-    return carriesMessage(this.update) ? this.update.data : undefined;
+    if (this.#message === NOT_READ) this.#message = messageOf(this.update, this.kind);
+    return this.#message;
   }
 
   /** The message's text, if it has any. */
@@ -162,9 +145,12 @@ export class Context {
     return this.message?.location ?? undefined;
   }
 
-  /** The filter name of this update: `message`, `message:outgoing`, `job:executed`, … */
-  get kind(): string {
-    return updateKind(this.update);
+  /**
+   * Whether this update matches a filter (or any of several) — a type guard, so the context
+   * narrows inside an `if`: `if (ctx.has('message:text')) ctx.text.toUpperCase()`.
+   */
+  has<Q extends FilterQuery>(filter: Q | readonly Q[]): this is Filtered<this, Q> {
+    return matchFilter(filter, 'ctx.has()')(this);
   }
 
   /** The conversation lock this handler holds, if the update belongs to a conversation. */
@@ -180,8 +166,9 @@ export class Context {
   #conversation(method: string): number {
     const id = this.conversationId;
     if (id === undefined) {
-      throw new TypeError(
-        `ctx.${method}() needs a conversation, but ${this.kind} updates belong to none; use ctx.api.messages.send(conversationId, ...)`,
+      throw new PactArgumentError(
+        `ctx.${method}() needs a conversation, but ${this.kind} updates belong to none; use bot.api.messages.send(conversationId, ...)`,
+        { code: 'PACTBOT_NO_CONVERSATION' },
       );
     }
     return id;

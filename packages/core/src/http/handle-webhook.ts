@@ -3,7 +3,7 @@ import type { BotEvents } from '../runtime/events.js';
 import type { UpdateRunner } from '../runtime/update-runner.js';
 import { isStateFailure } from '../state/errors.js';
 import type { Deadlines } from '../util/deadlines.js';
-import { updateIdentity } from '../webhook/identity.js';
+import { updateIdentity } from '../webhook/update-kinds.js';
 import {
   parseWebhook,
   parseWebhookBody,

@@ -2,10 +2,10 @@ import { setMaxListeners } from 'node:events';
 import type { EventEmitter } from 'eventemitter3';
 import { isStateFailure } from '../state/errors.js';
 import type { BotState, ConversationLock, UpdateClaim } from '../state/types.js';
-import { orderingKey } from '../webhook/identity.js';
 import { Semaphore } from '../util/semaphore.js';
 import { waitAtMost } from '../util/timeout.js';
 import type { Update } from '../webhook/types.js';
+import { lineOf } from '../webhook/update-kinds.js';
 import type { BotEvents } from './events.js';
 
 /** Limits and timings of update handling. */
@@ -36,8 +36,8 @@ export interface RunnerDeps {
   state: BotState;
   events: EventEmitter<BotEvents, unknown>;
   options: RunnerOptions;
-  /** Namespaces claim and lock keys: one state may serve several bots. */
-  namespace: string;
+  /** The bot's company: it namespaces claim and lock keys, so one state may serve several bots. */
+  companyId: number;
   /** Runs the bot's handlers for an update, in its conversation's turn. Rejects when they failed. */
   handle(update: Update, id: string, lock: ConversationLock | undefined): Promise<void>;
   /** Takes note of an update as soon as it is claimed, before it waits for its turn. */
@@ -80,8 +80,8 @@ export class UpdateRunner {
    */
   async admit(update: Update, id: string): Promise<Admission> {
     if (this.#queued >= this.#deps.options.maxQueuedUpdates) return { status: 'busy' };
-    const { state, options, namespace } = this.#deps;
-    const claim = await state.claim(`${namespace}:${id}`, {
+    const { state, options, companyId } = this.#deps;
+    const claim = await state.claim(`${companyId}:${id}`, {
       leaseMs: options.leaseMs,
       ttlMs: options.dedupTtlMs,
     });
@@ -103,13 +103,13 @@ export class UpdateRunner {
   }
 
   async #run(update: Update, id: string, claim: UpdateClaim): Promise<RunOutcome> {
-    const { state, options, namespace, events } = this.#deps;
+    const { state, options, companyId, events } = this.#deps;
     const report = (error: unknown) => events.emit('error', { error, update, id });
-    const key = orderingKey(update);
+    const line = lineOf(update, companyId);
     let lock: ConversationLock | undefined;
-    if (key !== undefined) {
+    if (line !== undefined) {
       try {
-        lock = await state.lock(`${namespace}:${key}`, {
+        lock = await state.lock(line, {
           leaseMs: options.leaseMs,
           signal: this.#abandon.signal,
         });

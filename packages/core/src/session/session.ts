@@ -1,5 +1,7 @@
+import { PactArgumentError } from '../api/errors.js';
 import type { MiddlewareFn } from '../composer/middleware.js';
 import type { Context } from '../context/context.js';
+import { conversationKey } from '../webhook/update-kinds.js';
 import { MemorySessionStore } from './memory-store.js';
 import type { SessionFlavor, SessionStore } from './types.js';
 
@@ -10,19 +12,21 @@ export interface SessionOptions<S, C extends Context = Context> {
   /** Where sessions live. Default: a `MemorySessionStore` of this process. */
   store?: SessionStore<S> | undefined;
   /**
-   * The session key of an update; undefined for updates without a session. Default: company and
-   * conversation (`42:conversation:1001`, the same as the conversation's lock, so a lock-aware
-   * store can fence writes), so updates that belong to no conversation (delivery jobs, channel
-   * events) have none.
+   * The session key of an update; undefined for updates without a session. Default: the
+   * conversation's key (`conversationKey(companyId, conversationId)`, `42:conversation:1001`), so
+   * updates that belong to no conversation (delivery jobs, channel events) have none. Writes of a
+   * session under its conversation's key carry the conversation lock's fence, which a lock-aware
+   * store (Redis) checks; a session keyed otherwise (per customer across conversations, say) is
+   * not one conversation's, no single lock orders its writers, and its writes are not fenced.
    */
   key?: ((ctx: C) => string | undefined) | undefined;
 }
 
-/** The default session key: company and conversation, equal to the key of the conversation's lock. */
+/** The default session key: the conversation's key, which is also its lock's. */
 export function conversationSessionKey(ctx: Context): string | undefined {
   return ctx.conversationId === undefined
     ? undefined
-    : `${ctx.companyId}:conversation:${ctx.conversationId}`;
+    : conversationKey(ctx.companyId, ctx.conversationId);
 }
 
 /**
@@ -36,7 +40,7 @@ export function session<S, C extends Context = Context>(
   options: SessionOptions<S, C>,
 ): MiddlewareFn<C & SessionFlavor<S>> {
   if (typeof options?.initial !== 'function') {
-    throw new TypeError(
+    throw new PactArgumentError(
       'session() needs an initial function, such as session({ initial: () => ({ step: 0 }) })',
     );
   }
@@ -48,13 +52,15 @@ export function session<S, C extends Context = Context>(
       Object.defineProperty(ctx, 'session', {
         configurable: true,
         get() {
-          throw new TypeError(
+          throw new PactArgumentError(
             `ctx.session is not available for ${ctx.kind} updates: they belong to no conversation`,
+            { code: 'PACTBOT_NO_CONVERSATION' },
           );
         },
         set() {
-          throw new TypeError(
+          throw new PactArgumentError(
             `ctx.session cannot be set for ${ctx.kind} updates: they belong to no conversation`,
+            { code: 'PACTBOT_NO_CONVERSATION' },
           );
         },
       });
@@ -72,7 +78,10 @@ export function session<S, C extends Context = Context>(
       },
     });
     await next();
-    const writeOptions = { fence: ctx.lock?.fence };
+    const ownKey =
+      ctx.conversationId !== undefined &&
+      key === conversationKey(ctx.companyId, ctx.conversationId);
+    const writeOptions = { fence: ownKey ? ctx.lock?.fence : undefined };
     if (value === null || value === undefined) {
       if (loaded !== undefined) await store.delete(key, writeOptions);
       return;

@@ -1,8 +1,9 @@
 /**
- * Pact's webhooks, as one discriminated union on `type` and `event`. Parsing (see `parseWebhook`)
- * normalizes the forms the reference shows in different places: numeric ids arrive as numbers,
- * a missing or empty `location` is `null`, a missing `attachments` is `[]`, and every message
- * carries `channel`.
+ * Pact's webhooks of API v1, as one discriminated union on `type` and `event`. Parsing (see
+ * `parseWebhook`) normalizes the forms the reference shows in different places: numeric ids arrive
+ * as numbers, a missing or empty `location` is `null`, a missing `attachments` is `[]`, and every
+ * message carries `channel`. Fields the reference does not list are kept on the objects but not
+ * typed; read them with `unknownField(object, name)`.
  */
 import type {
   ChannelProvider,
@@ -11,12 +12,17 @@ import type {
   MessageLocation,
   PactDate,
 } from '../api/types.js';
+import type { V2Update } from './v2-types.js';
 
 /** Delivery state of a message: −1 preparing, 0 delivering, 1 sent, 2 delivered, 3 read. */
 export type AckLevel = -1 | 0 | 1 | 2 | 3;
 
-/** A message in a `message`/`new` webhook: from a customer (`income: true`) or sent by the company. */
+/**
+ * A message: from a customer (`income: true`) or sent by the company. On API v2 the bot builds one
+ * from the webhook's message object, so handlers read the same fields on either version.
+ */
 export interface MessageData {
+  /** The message's id in Pact. */
   external_id: number | string;
   external_public_id?: number | string | null;
   channel_id: number | null;
@@ -33,7 +39,6 @@ export interface MessageData {
   attachments: MessageAttachment[];
   /** The delivery job that produced an outgoing message. */
   job_id?: number | null;
-  [field: string]: unknown;
 }
 
 /** A delivery or read status change of a message. */
@@ -42,7 +47,6 @@ export interface MessageAckData {
   channel: ChannelRef;
   conversation_id: number;
   ack: AckLevel;
-  [field: string]: unknown;
 }
 
 /** A conversation in `conversation`/`new` and `conversation`/`update` webhooks. */
@@ -57,7 +61,6 @@ export interface ConversationData {
   last_message_at?: number | null;
   last_income_message_at?: number | null;
   sender_external_id?: string;
-  [field: string]: unknown;
 }
 
 /** Outcome of an asynchronous delivery job. */
@@ -68,7 +71,6 @@ export interface JobExecutedData {
   date?: number;
   /** Why a job was NOT DELIVERED. */
   reason?: string;
-  [field: string]: unknown;
 }
 
 /** Channel lifecycle messages of `system` webhooks. */
@@ -83,14 +85,19 @@ export type SystemMessage =
   | 'IG was set DISABLED'
   | (string & {});
 
+/** What a `system` webhook is about: the channel, for every state the reference shows. */
+export interface SystemDetails {
+  entity: 'channel' | (string & {});
+  entity_id: number;
+}
+
 /** Body of a `system` webhook. */
 export interface SystemData {
   message: SystemMessage;
   date?: PactDate;
   date_timestamp?: number;
   timestamp?: number;
-  details?: { entity: 'channel' | (string & {}); entity_id: number; [field: string]: unknown };
-  [field: string]: unknown;
+  details?: SystemDetails | undefined;
 }
 
 /** A group chat in `group_conversation`/`new`. */
@@ -105,7 +112,6 @@ export interface GroupConversationData {
   last_message_at?: number | null;
   last_income_message_at?: number | null;
   sender_external_id?: string;
-  [field: string]: unknown;
 }
 
 /** A message of a group chat. `external_public_id` is the member who wrote it. */
@@ -119,14 +125,18 @@ export interface GroupMessageAckData extends MessageAckData {
   timestamp?: number;
 }
 
+/** The member of a group chat who wrote for the first time. */
+export interface GroupMemberContact {
+  external_public_id: string;
+}
+
 /** A member of a group chat who wrote for the first time. */
 export interface GroupMemberData {
-  contact: { external_public_id: string; [field: string]: unknown };
+  contact: GroupMemberContact;
   channel_id: number | null;
   channel_type: ChannelProvider;
   date_timestamp?: number;
   conversation_id: number;
-  [field: string]: unknown;
 }
 
 /** A customer or the company wrote a message. */
@@ -163,8 +173,8 @@ export interface JobExecutedUpdate {
 export interface QrCodeUpdate {
   type: 'qr_code';
   event: 'new';
-  company_id?: number;
-  channel_id?: number;
+  company_id?: number | undefined;
+  channel_id?: number | undefined;
   data: string;
 }
 /** A channel's state changed: authorized, phone offline or online, unavailable, disabled, … */
@@ -199,8 +209,8 @@ export interface GroupMemberNewUpdate {
   data: GroupMemberData;
 }
 
-/** Every webhook Pact sends. */
-export type Update =
+/** Every webhook of Pact's API v1. */
+export type V1Update =
   | MessageNewUpdate
   | MessageAckUpdate
   | ConversationNewUpdate
@@ -212,3 +222,10 @@ export type Update =
   | GroupMessageNewUpdate
   | GroupMessageAckUpdate
   | GroupMemberNewUpdate;
+
+/**
+ * Every webhook Pact sends, in either envelope: v1's `{ type, event, data }` and v2's
+ * `{ event, type, object }` (told apart by `event`: v1 says `new`, `ack`, `executed`, `update`
+ * with `data`; v2 says `create`, `update`, `delete` with `object`).
+ */
+export type Update = V1Update | V2Update;

@@ -16,6 +16,8 @@ import {
   type SessionFlavor,
   type SystemUpdate,
   type Update,
+  type V2ConversationCreateUpdate,
+  type V2MessageCreateUpdate,
 } from '@pactbot/core';
 import { webhooks } from '../../../../test/support/reference-webhooks.js';
 import { messageNew } from '../../../../test/support/webhooks.js';
@@ -189,7 +191,7 @@ describe('types narrow with the filter', () => {
   it('narrows each filter', () => {
     const bot = new Composer<Context>();
     bot.on('message', (ctx) => {
-      expectTypeOf(ctx.update).toEqualTypeOf<Update & MessageNewUpdate>();
+      expectTypeOf(ctx.update).toEqualTypeOf<Update & (MessageNewUpdate | V2MessageCreateUpdate)>();
       expectTypeOf(ctx.message).toEqualTypeOf<MessageData>();
       expectTypeOf(ctx.conversationId).toEqualTypeOf<number>();
       expectTypeOf(ctx.text).toEqualTypeOf<string | undefined>();
@@ -204,7 +206,9 @@ describe('types narrow with the filter', () => {
       expectTypeOf(ctx.location).toEqualTypeOf<MessageLocation>();
     });
     bot.on('conversation:new', (ctx) => {
-      expectTypeOf(ctx.update).toEqualTypeOf<Update & ConversationNewUpdate>();
+      expectTypeOf(ctx.update).toEqualTypeOf<
+        Update & (ConversationNewUpdate | V2ConversationCreateUpdate)
+      >();
       expectTypeOf(ctx.conversationId).toEqualTypeOf<number>();
     });
     bot.on('job:executed', (ctx) => {

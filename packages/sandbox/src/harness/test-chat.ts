@@ -1,4 +1,5 @@
 import type { Bot, ErrorInfo, Update } from '@pactbot/core';
+import { conversationIdOf } from '@pactbot/core/internal';
 import type { ChatMessage } from '../chat-view.js';
 import type { Customer, CustomerFile, WriteOutcome } from '../customer.js';
 import type { LocationRecord } from '../store/records.js';
@@ -11,13 +12,8 @@ export interface ObservedBot {
   readonly events: Bot['events'];
 }
 
-function conversationOf(update: Update | undefined): number | undefined {
-  if (update?.type === 'message' || update?.type === 'group_message') {
-    return update.data.conversation_id;
-  }
-  if (update?.type === 'conversation') return update.data.external_id;
-  return undefined;
-}
+const conversationOf = (update: Update | undefined): number | undefined =>
+  update === undefined ? undefined : conversationIdOf(update);
 
 /**
  * One customer chatting with the bot under test. Each action (`send`, `press`, `sendFile`,

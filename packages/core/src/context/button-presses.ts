@@ -1,0 +1,29 @@
+import type { MiddlewareFn } from '../composer/middleware.js';
+import type { ButtonMenus } from './button-menus.js';
+import type { Context } from './context.js';
+
+/**
+ * The built-in middleware that turns a customer's message into a button press: when the text is a
+ * title of the conversation's live menu (or, on text channels, its number), `ctx.action` is the
+ * press, which `bot.action(id)` routes by. Once the rest of the chain handled the press, its menu
+ * is used up — unless the handler showed newer buttons, which stay; a press whose handler failed
+ * leaves the menu, so Pact's redelivery of it is still a press.
+ */
+export function buttonPresses(
+  menus: ButtonMenus,
+  report: (error: unknown, ctx: Context) => void,
+): MiddlewareFn<Context> {
+  return async (ctx, next) => {
+    const conversationId = ctx.conversationId;
+    const text = ctx.text;
+    if (ctx.kind !== 'message' || text === undefined || conversationId === undefined) {
+      return next();
+    }
+    const press = await menus.press(conversationId, text);
+    if (press === undefined) return next();
+    ctx.action = press;
+    await next();
+    // The handler ran and its replies went out: a state failure here must not run it again.
+    await menus.usedUp(conversationId, press).catch((error: unknown) => report(error, ctx));
+  };
+}
