@@ -15,7 +15,7 @@ export function show(value: unknown): string {
     return String(value);
   }
   if (Array.isArray(value)) return 'an array';
-  return `a ${typeof value}`;
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
 /** Checks an id (a positive integer, or its decimal string) and returns it as a number. */
