@@ -101,7 +101,7 @@ describe('a lock holder that stalls past its lease', () => {
           PREFIX: prefix,
           LEASE_MS: String(leaseMs),
         },
-        stdio: ['ignore', 'pipe', 'inherit'],
+        stdio: ['pipe', 'pipe', 'inherit'],
       },
     );
     cleanups.push(() => {
@@ -152,12 +152,17 @@ describe('a lock holder that stalls past its lease', () => {
       messageNew({ conversationId: 5, text: 'slow' }),
       { attempts: 1 },
     );
+    // The holder waits for its cue from here on, so freezing it now stops its heartbeats mid-handler.
     await nextEvent('started');
     child.kill('SIGSTOP');
     // The stalled holder's lease lapses; the next in line takes the conversation and writes its session.
     expect((await fixture.post(messageNew({ conversationId: 5, text: 'next' }))).status).toBe(200);
     expect(handled).toEqual(['next']);
     child.kill('SIGCONT');
+    child.stdin!.write('go on\n');
+    expect(await nextEvent('lost')).toMatchObject({
+      reason: 'the lock of 42:conversation:5 lapsed and passed to the next in line',
+    });
     const error = await nextEvent('error');
     expect(error).toMatchObject({ name: 'SessionConflictError' });
     await slow;

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
 
+export { monitorCommands } from './monitor.js';
+
 /** A client of the test run's Redis server. */
 export function testRedis(): Redis {
   const redis = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 2 });
@@ -12,26 +14,6 @@ export function testRedis(): Redis {
 /** A key prefix of its own for each test, so runs never collide. */
 export function testPrefix(): string {
   return `pactbot-test:${randomUUID()}:`;
-}
-
-/** Records the commands a Redis server receives that mention `prefix`, through MONITOR. */
-export async function monitorCommands(
-  prefix: string,
-): Promise<{ commands: string[][]; stop: () => Promise<void> }> {
-  const client = testRedis();
-  const monitor = await client.monitor();
-  const commands: string[][] = [];
-  monitor.on('monitor', (_time: string, args: string[]) => {
-    if (args.some((a) => a.includes(prefix))) commands.push(args);
-  });
-  return {
-    commands,
-    stop: () => {
-      monitor.disconnect();
-      client.disconnect();
-      return Promise.resolve();
-    },
-  };
 }
 
 /** Checks `condition` until it holds, for a condition that only time can bring (a lease lapsing). */
