@@ -25,7 +25,7 @@ import {
 import { DeliveryTracker, type DeliveryOptions } from './outbound/delivery-tracker.js';
 import { Outbound } from './outbound/outbound.js';
 import type { BotEvents } from './runtime/events.js';
-import { UpdateRunner, type RunOutcome } from './runtime/update-runner.js';
+import { createRunner, type RunOutcome, type UpdateRunner } from './runtime/update-runner.js';
 import { memoryState } from './state/memory-state.js';
 import type { BotState, ConversationLock } from './state/types.js';
 import { Deadlines } from './util/deadlines.js';
@@ -60,7 +60,11 @@ export interface BotOptions<C extends Context = Context> {
   state?: BotState | undefined;
   /** Handlers running at once, across conversations. Default 64. */
   concurrency?: number | undefined;
-  /** How long the webhook answer waits for the handler before answering 200 anyway, in ms. Default 8000. */
+  /**
+   * How long the webhook answer waits for the handler, in ms; past it the answer is 503 and the
+   * update keeps its place (Pact's redelivery is answered 200 once it was handled). Default 8000.
+   * With a durable inbox (`redisState`) the answer does not wait for the handler at all.
+   */
   webhookTimeoutMs?: number | undefined;
   /** Answer 5xx when a handler throws, so Pact delivers the webhook again (up to 10 times). Default false. */
   redeliverOnError?: boolean | undefined;
@@ -68,7 +72,11 @@ export interface BotOptions<C extends Context = Context> {
   maxQueuedUpdates?: number | undefined;
   /** How long a handled update is remembered against redeliveries, in ms. Default one hour (Pact retries for 10 minutes). */
   dedupTtlMs?: number | undefined;
-  /** How long a claim or lock outlives a crashed holder, in ms; live holders extend theirs. Default 30 000. */
+  /**
+   * How long a claim, lock or inbox turn outlives a crashed holder, in ms; live holders extend
+   * theirs. Under 60 000, Pact's redelivery interval, so a redelivery after a crash finds it
+   * lapsed. Default 30 000.
+   */
   leaseMs?: number | undefined;
   /** How long buttons stay pressable, in ms. Default 24 hours. */
   buttonsTtlMs?: number | undefined;
@@ -164,6 +172,12 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     }
     this.#secret = options.secret;
     this.#answerDeadlines = new Deadlines(options.webhookTimeoutMs ?? 8000);
+    const leaseMs = options.leaseMs ?? 30_000;
+    if (!(Number.isFinite(leaseMs) && leaseMs >= 100 && leaseMs < 60_000)) {
+      throw new PactArgumentError(
+        `leaseMs must be from 100 to 59 999 ms (under Pact's 60 s redelivery interval, so a redelivery after a crash finds the lease lapsed), got ${String(leaseMs)}`,
+      );
+    }
     this.#contextType = options.contextType ?? (Context as unknown as ContextConstructor<C>);
 
     const tracker = new DeliveryTracker(
@@ -193,7 +207,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       reportUnawaited: (error, ctx) =>
         void this.#report(error, ctx as C, updateIdentity(ctx.update)),
     };
-    this.#runner = new UpdateRunner({
+    this.#runner = createRunner({
       state: this.state,
       events: this.events,
       companyId: this.companyId,
@@ -202,7 +216,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
         concurrency: options.concurrency ?? 64,
         maxQueuedUpdates: options.maxQueuedUpdates ?? 10_000,
         dedupTtlMs: options.dedupTtlMs ?? 60 * 60 * 1000,
-        leaseMs: options.leaseMs ?? 30_000,
+        leaseMs,
       },
       handle: (update, id, lock) => this.#handle(update, id, lock),
       observe: (update) => this.#observe(update),
@@ -279,11 +293,17 @@ export class Bot<C extends Context = Context> extends Composer<C> {
 
   /**
    * Runs an already parsed update through the bot, with the same dedup and ordering as a webhook,
-   * and resolves when it has been handled. For custom transports and tests.
+   * and resolves when it has been handled (its outcome), or with why it was not run here:
+   * `duplicate` (handled before), `held` (being handled elsewhere), `busy` (too many waiting), or
+   * `queued` (in the durable inbox, for another process to run). For custom transports and tests.
    */
-  async handleUpdate(update: Update): Promise<RunOutcome | 'duplicate' | 'busy'> {
+  async handleUpdate(
+    update: Update,
+  ): Promise<RunOutcome | 'duplicate' | 'busy' | 'held' | 'queued'> {
     const admission = await this.#runner.admit(update, updateIdentity(update));
-    return admission.status === 'accepted' ? admission.done : admission.status;
+    if (admission.status === 'accepted') return admission.done;
+    if (admission.status === 'queued' && admission.done) return admission.done;
+    return admission.status;
   }
 
   /** Starts a node:http server for webhooks and resolves with it once it listens. */
@@ -326,8 +346,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       server.close();
       server.closeIdleConnections();
     }
-    await this.#runner.idle(timeoutMs);
-    this.#runner.abandonWaiting();
+    await this.#runner.shutdown(timeoutMs);
     await waitAtMost(this.#outbound.idle(), deadline - Date.now());
     const report: StopReport = {
       unfinishedUpdates: this.#runner.queued,

@@ -26,6 +26,38 @@ export class KeyNames {
     return `${this.#prefix}{${lockKey}}:fence`;
   }
 
+  /**
+   * The keys of a line of the durable inbox: its queue, the version of its last admission, its
+   * holder, and the tickets and fence it shares with the conversation's lock (one fencing
+   * sequence, whichever of the two granted the turn).
+   */
+  inbox(line: string): {
+    queue: string;
+    version: string;
+    owner: string;
+    tickets: string;
+    fence: string;
+  } {
+    const tag = `${this.#prefix}{${line}}`;
+    return {
+      queue: `${tag}:inbox`,
+      version: `${tag}:inbox-version`,
+      owner: `${tag}:owner`,
+      tickets: `${tag}:tickets`,
+      fence: `${tag}:fence`,
+    };
+  }
+
+  /** The dedup mark of an update admitted to a line: `queued`, then `done`. */
+  inboxClaim(line: string, id: string): string {
+    return `${this.#prefix}{${line}}:claim:${id}`;
+  }
+
+  /** The index of lines that may have queued entries, scored by when to look at them. */
+  get inboxPending(): string {
+    return `${this.#prefix}inbox-pending`;
+  }
+
   /** A session. */
   session(key: string): string {
     return `${this.#prefix}{${key}}:session`;

@@ -204,12 +204,14 @@ export class RedisLocks {
   #held(key: string, member: string, ticket: number, leaseMs: number): ConversationLock {
     const keys = this.#keys.lock(key);
     const lost = new AbortController();
+    // When the last extension that succeeded was sent: the lease runs from when Redis got it.
     let extendedAt = Date.now();
     const heartbeat = setInterval(
       () => {
+        const sentAt = Date.now();
         EXTEND.run(this.#redis, [keys.queue, keys.deadlines], [member, leaseMs]).then(
           (still) => {
-            if (still === 1) extendedAt = Date.now();
+            if (still === 1) extendedAt = sentAt;
             else lost.abort(new Error(`the lock of ${key} lapsed and passed to the next in line`));
           },
           () => {
@@ -227,6 +229,12 @@ export class RedisLocks {
     return {
       fence: { key, token: Number(ticket) },
       lost: lost.signal,
+      stillHeld: () => {
+        if (!lost.signal.aborted && Date.now() - extendedAt > leaseMs) {
+          lost.abort(new Error(`the lock of ${key} was not extended for a whole lease`));
+        }
+        return !lost.signal.aborted;
+      },
       release: async () => {
         if (released) return;
         released = true;

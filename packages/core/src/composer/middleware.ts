@@ -24,7 +24,7 @@ export type Middleware<C> = MiddlewareFn<C> | MiddlewareObj<C>;
 export function flatten<C>(middleware: Middleware<C>, where = 'middleware'): MiddlewareFn<C> {
   if (typeof middleware === 'function') return middleware;
   const provider = (middleware as { middleware?: unknown } | null | undefined)?.middleware;
-  if (typeof provider === 'function') return (middleware).middleware();
+  if (typeof provider === 'function') return middleware.middleware();
   throw new PactArgumentError(
     `${where} must be a middleware function (ctx, next) => … or an object with .middleware(), got ${show(middleware)}`,
     { code: 'PACTBOT_INVALID_MIDDLEWARE' },

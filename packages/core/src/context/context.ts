@@ -6,7 +6,7 @@ import type { SendMessageParams } from '../api/resources/messages.js';
 import type { ChannelRef, MessageAttachment, MessageLocation } from '../api/types.js';
 import { show } from '../api/validate.js';
 import type { Bot } from '../bot.js';
-import type { Outbound } from '../outbound/outbound.js';
+import type { Outbound, SendGuard } from '../outbound/outbound.js';
 import type { Sent } from '../outbound/sent.js';
 import type { ConversationLock } from '../state/types.js';
 import type { MessageData, Update } from '../webhook/types.js';
@@ -92,6 +92,7 @@ export class Context {
   #message: MessageData | undefined | typeof NOT_READ = NOT_READ;
   readonly #pending: Array<Promise<unknown>> = [];
   readonly #lock: ConversationLock | undefined;
+  readonly #guard: SendGuard;
 
   constructor(
     update: Update,
@@ -106,6 +107,10 @@ export class Context {
     this.bot = services.bot;
     this.#lock = lock;
     this.signal = signal ?? lock?.lost ?? new AbortController().signal;
+    this.#guard = {
+      signal: this.signal,
+      stillHeld: lock?.stillHeld ? () => lock.stillHeld!() : undefined,
+    };
   }
 
   /** The kind of this update, which is also its filter: `message`, `message:outgoing`, `job:executed`, … */
@@ -205,7 +210,7 @@ export class Context {
         message: part,
         send_to_crm: options.send_to_crm,
       }));
-      return this.#track(this.#services.outbound.send(conversationId, messages, this.signal));
+      return this.#track(this.#services.outbound.send(conversationId, messages, this.#guard));
     } catch (error) {
       return this.#refuse(error);
     }
@@ -256,10 +261,10 @@ export class Context {
         return outbound.sendNow(
           conversationId,
           [{ message: caption, attachments_ids: [external_id], send_to_crm }],
-          this.signal,
+          this.#guard,
         );
       },
-      this.signal,
+      this.#guard,
     );
     return this.#track(sent);
   }
@@ -296,9 +301,9 @@ export class Context {
       async () => {
         // Remembered before sending, so a quick press cannot overtake the menu.
         await menus.remember(conversationId, normalized, !interactive);
-        return outbound.sendNow(conversationId, [message], this.signal);
+        return outbound.sendNow(conversationId, [message], this.#guard);
       },
-      this.signal,
+      this.#guard,
     );
     return this.#track(sent);
   }

@@ -43,7 +43,7 @@ export interface WebhookDeps {
   runner: UpdateRunner;
   events: EventEmitter<BotEvents, unknown>;
   secret: string | undefined;
-  /** How long the answer waits for the handler before it is 200 anyway. */
+  /** How long the answer waits for the handler before it is 503 (the update keeps its place). */
   answerDeadlines: Deadlines;
   isStopping(): boolean;
 }
@@ -102,6 +102,17 @@ export async function handleWebhook(
     return { status: 503, body: { error: `${reason}; Pact will deliver this webhook again` } };
   }
   if (admission.status === 'duplicate') return { status: 200, body: { ok: true, duplicate: true } };
+  // Durably queued: some process will run it even if this one dies.
+  if (admission.status === 'queued') return OK;
+  if (admission.status === 'held') {
+    return {
+      status: 503,
+      body: {
+        error:
+          'this update is being handled and is not done yet; Pact will deliver it again, and it is answered 200 once handled',
+      },
+    };
+  }
   if (admission.status === 'busy') {
     deps.events.emit('dropped', { reason: 'too many updates waiting', update, id });
     return {
@@ -109,7 +120,18 @@ export async function handleWebhook(
       body: { error: 'too many updates waiting; Pact will deliver this webhook again' },
     };
   }
+  // Nothing durable holds the update: 200 only once it was handled. Past the deadline it stays
+  // in line and runs; Pact's redelivery is answered 200 if it was handled by then.
   const outcome = await deps.answerDeadlines.wait(admission.done);
+  if (outcome === undefined) {
+    return {
+      status: 503,
+      body: {
+        error:
+          'the update is still waiting for its turn or running; Pact will deliver it again, and it is answered 200 once handled',
+      },
+    };
+  }
   if (outcome === 'retry')
     return {
       status: 503,

@@ -6,6 +6,32 @@ import { SendCancelledError } from './errors.js';
 import { SentMessage, type Sent } from './sent.js';
 
 /**
+ * What lets a send go ahead: its handler still holds the conversation. `signal` is aborted when the
+ * turn is lost or the bot stops; `stillHeld` tells, right before the request, whether the turn's
+ * lease may have run out meanwhile (a process that stalled past it must not reply after another
+ * took over, even before its own timers noticed).
+ */
+export interface SendGuard {
+  readonly signal: AbortSignal;
+  stillHeld?(): boolean;
+}
+
+/** Why a guarded send may not go ahead, if it may not. */
+function refusal(conversationId: number, guard: SendGuard | undefined): Error | undefined {
+  if (!guard) return undefined;
+  if (guard.stillHeld && !guard.stillHeld()) {
+    return new SendCancelledError(
+      `send to conversation ${conversationId} cancelled: this handler's turn in the conversation lapsed (its lease ran out), so another may have taken over`,
+    );
+  }
+  const { signal } = guard;
+  if (!signal.aborted) return undefined;
+  return new SendCancelledError(
+    `send to conversation ${conversationId} cancelled: ${String((signal.reason as Error)?.message ?? signal.reason)}`,
+  );
+}
+
+/**
  * The bot's outbound side. Sends to one conversation leave in the order they were asked for: each
  * waits until the one before it was accepted (or failed). Rate limiting and retries happen in the
  * client underneath. Every send is tracked, so `stop()` can wait for them.
@@ -28,18 +54,12 @@ export class Outbound {
 
   /**
    * Runs `task` in the conversation's line, after everything queued there before it. Refused with
-   * {@link SendCancelledError} when `signal` is aborted by the time its turn comes.
+   * {@link SendCancelledError} when its guard no longer holds by the time its turn comes.
    */
-  inLine<T>(conversationId: number, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  inLine<T>(conversationId: number, task: () => Promise<T>, guard?: SendGuard): Promise<T> {
     const run = (): Promise<T> => {
-      if (signal?.aborted) {
-        return Promise.reject(
-          new SendCancelledError(
-            `send to conversation ${conversationId} cancelled: ${String((signal.reason as Error)?.message ?? signal.reason)}`,
-          ),
-        );
-      }
-      return task();
+      const refused = refusal(conversationId, guard);
+      return refused ? Promise.reject(refused) : task();
     };
     const previous = this.#lines.get(conversationId);
     const result = previous ? previous.then(run) : run();
@@ -61,41 +81,37 @@ export class Outbound {
   send(
     conversationId: number,
     messages: readonly SendMessageParams[],
-    signal?: AbortSignal,
+    guard?: SendGuard,
   ): Promise<Sent> {
-    return this.inLine(
-      conversationId,
-      () => this.sendNow(conversationId, messages, signal),
-      signal,
-    );
+    return this.inLine(conversationId, () => this.sendNow(conversationId, messages, guard), guard);
   }
 
   /** Sends messages at once, for a task that already holds the conversation's turn in the line. */
   sendNow(
     conversationId: number,
     messages: readonly SendMessageParams[],
-    signal?: AbortSignal,
+    guard?: SendGuard,
   ): Promise<Sent> {
     // One message (nearly every send) goes without the loop's extra promise.
     if (messages.length === 1) {
+      const refused = refusal(conversationId, guard);
+      if (refused) return Promise.reject(refused);
       return this.#deliver(conversationId, messages[0]!).then(
         (job) => new SentMessage(job, conversationId, this.#tracker),
       );
     }
-    return this.#sendParts(conversationId, messages, signal);
+    return this.#sendParts(conversationId, messages, guard);
   }
 
   async #sendParts(
     conversationId: number,
     messages: readonly SendMessageParams[],
-    signal?: AbortSignal,
+    guard?: SendGuard,
   ): Promise<Sent> {
     let sent: SentMessage | undefined;
     for (const params of messages) {
-      if (signal?.aborted)
-        throw new SendCancelledError(
-          `send to conversation ${conversationId} cancelled between parts`,
-        );
+      const refused = refusal(conversationId, guard);
+      if (refused) throw refused;
       const job = await this.#deliver(conversationId, params);
       sent = new SentMessage(job, conversationId, this.#tracker, sent?.parts);
     }

@@ -1,12 +1,9 @@
-import { setMaxListeners } from 'node:events';
 import type { EventEmitter } from 'eventemitter3';
-import { isStateFailure } from '../state/errors.js';
-import type { BotState, ConversationLock, UpdateClaim } from '../state/types.js';
-import { Semaphore } from '../util/semaphore.js';
-import { waitAtMost } from '../util/timeout.js';
+import type { BotState, ConversationLock } from '../state/types.js';
 import type { Update } from '../webhook/types.js';
-import { lineOf } from '../webhook/update-kinds.js';
 import type { BotEvents } from './events.js';
+import { InboxRunner } from './inbox-runner.js';
+import { LocalRunner } from './local-runner.js';
 
 /** Limits and timings of update handling. */
 export interface RunnerOptions {
@@ -27,11 +24,23 @@ export interface RunnerOptions {
  */
 export type RunOutcome = 'handled' | 'failed' | 'retry';
 
-/** What became of an update offered to the runner. */
+/** What became of an update offered to the runner, and so what Pact is answered. */
 export type Admission =
-  { status: 'duplicate' } | { status: 'busy' } | { status: 'accepted'; done: Promise<RunOutcome> };
+  /** Handled before: a redelivery (200). */
+  | { status: 'duplicate' }
+  /** Being handled, here or by another process, and not durably queued (503 until it is handled). */
+  | { status: 'held' }
+  /** Too many updates waiting in this process (503). */
+  | { status: 'busy' }
+  /**
+   * Durably queued: some process will run it even if this one dies (200 at once). `done` is set
+   * when this process runs it, and settles once it has.
+   */
+  | { status: 'queued'; done?: Promise<RunOutcome> | undefined }
+  /** Taken in this process: `done` settles when it has run (the answer waits for it, up to a deadline). */
+  | { status: 'accepted'; done: Promise<RunOutcome> };
 
-/** What the runner needs from its bot. */
+/** What a runner needs from its bot. */
 export interface RunnerDeps {
   state: BotState;
   events: EventEmitter<BotEvents, unknown>;
@@ -40,148 +49,30 @@ export interface RunnerDeps {
   companyId: number;
   /** Runs the bot's handlers for an update, in its conversation's turn. Rejects when they failed. */
   handle(update: Update, id: string, lock: ConversationLock | undefined): Promise<void>;
-  /** Takes note of an update as soon as it is claimed, before it waits for its turn. */
+  /** Takes note of an update as soon as it is admitted, before it waits for its turn. */
   observe(update: Update): void;
   /** Whether a failed update should be left for Pact's redelivery. */
   redeliverOnError: boolean;
 }
 
 /**
- * Runs updates with the guarantees of the design: each delivery is claimed by its identity so
- * redeliveries do not run twice; updates of one conversation wait in one line and run one at a
- * time in arrival order; at most `concurrency` handlers run at once across conversations. A claim
- * is completed only once its update was handled, and given back when handling failed or the bot
- * stopped before its turn, so the mark itself never loses an update.
+ * Runs updates with the guarantees of the design: each delivery is admitted once by its identity;
+ * updates of one conversation run one at a time in arrival order; at most `concurrency` handlers
+ * run at once in this process.
  */
-export class UpdateRunner {
-  readonly #deps: RunnerDeps;
-  readonly #pool: Semaphore;
-  readonly #running = new Set<Promise<RunOutcome>>();
-  readonly #abandon = new AbortController();
-  #queued = 0;
-
-  constructor(deps: RunnerDeps) {
-    this.#deps = deps;
-    // Every update waiting for its turn listens on this one signal (and stops when its turn comes):
-    // many listeners are expected, not a leak.
-    setMaxListeners(0, this.#abandon.signal);
-    this.#pool = new Semaphore(deps.options.concurrency);
-  }
-
-  /** Updates admitted and not yet finished. */
-  get queued(): number {
-    return this.#queued;
-  }
-
+export interface UpdateRunner {
+  /** Offers an update. Rejects when the coordination state cannot be reached (nothing was admitted). */
+  admit(update: Update, id: string): Promise<Admission>;
+  /** Updates this process admitted or took and has not finished. */
+  readonly queued: number;
   /**
-   * Offers an update. Resolves once it is claimed (or found to be a duplicate, or refused for a
-   * full backlog); `done` then settles when it has been handled. Rejects when the coordination
-   * state cannot be reached: nothing was claimed, so Pact's redelivery will bring it back.
+   * Stops taking work and waits up to `timeoutMs` for what runs here; updates still waiting are
+   * then left to Pact's redelivery (nothing durable) or to the other processes (a durable inbox).
    */
-  async admit(update: Update, id: string): Promise<Admission> {
-    if (this.#queued >= this.#deps.options.maxQueuedUpdates) return { status: 'busy' };
-    const { state, options, companyId } = this.#deps;
-    const claim = await state.claim(`${companyId}:${id}`, {
-      leaseMs: options.leaseMs,
-      ttlMs: options.dedupTtlMs,
-    });
-    if (!claim) {
-      this.#deps.events.emit('duplicate', { update, id });
-      return { status: 'duplicate' };
-    }
-    this.#deps.observe(update);
-    // Payloads for the per-update events are built only when someone listens.
-    if (this.#deps.events.listenerCount('update') > 0)
-      this.#deps.events.emit('update', { update, id });
-    this.#queued++;
-    const done = this.#run(update, id, claim).finally(() => {
-      this.#queued--;
-      this.#running.delete(done);
-    });
-    this.#running.add(done);
-    return { status: 'accepted', done };
-  }
-
-  async #run(update: Update, id: string, claim: UpdateClaim): Promise<RunOutcome> {
-    const { state, options, companyId, events } = this.#deps;
-    const report = (error: unknown) => events.emit('error', { error, update, id });
-    const line = lineOf(update, companyId);
-    let lock: ConversationLock | undefined;
-    if (line !== undefined) {
-      try {
-        lock = await state.lock(line, {
-          leaseMs: options.leaseMs,
-          signal: this.#abandon.signal,
-        });
-      } catch (error) {
-        const stopping = this.#abandon.signal.aborted;
-        if (!stopping) report(error);
-        events.emit('dropped', {
-          reason: stopping
-            ? 'the bot stopped before this update had its turn'
-            : 'the conversation lock could not be taken',
-          update,
-          id,
-        });
-        await claim.release().catch(report);
-        return 'retry';
-      }
-    }
-    let outcome: RunOutcome;
-    const startedAt = performance.now();
-    let abandoned = false;
-    try {
-      await this.#pool.run(() => {
-        // Its turn came after `stop()` gave up waiting: leave it to Pact's redelivery.
-        if (this.#abandon.signal.aborted) {
-          abandoned = true;
-          return Promise.resolve();
-        }
-        return this.#deps.handle(update, id, lock);
-      });
-      outcome = abandoned ? 'retry' : 'handled';
-    } catch (error) {
-      // The bot reported the failure; here it only decides whether Pact should bring the update back.
-      outcome = this.#deps.redeliverOnError || isStateFailure(error) ? 'retry' : 'failed';
-    }
-    if (abandoned) {
-      events.emit('dropped', {
-        reason: 'the bot stopped before this update had its turn',
-        update,
-        id,
-      });
-    }
-    // Only a handled update is marked so: a failed one is given back, and a redelivery runs it.
-    // Settling the claim and passing the turn on are independent: one round trip for both.
-    await Promise.all([
-      settle(outcome === 'handled' ? claim.complete() : claim.release(), report),
-      lock ? settle(lock.release(), report) : undefined,
-    ]);
-    if (outcome === 'handled' && events.listenerCount('handled') > 0) {
-      events.emit('handled', { update, id, durationMs: performance.now() - startedAt });
-    }
-    return outcome;
-  }
-
-  /** Resolves when every admitted update has finished, or after `timeoutMs`. */
-  async idle(timeoutMs: number): Promise<void> {
-    const drained = (async () => {
-      while (this.#running.size > 0) await Promise.allSettled(this.#running);
-    })();
-    await waitAtMost(drained, timeoutMs);
-  }
-
-  /** Stops waiting for turns: updates still in line give their claims back for redelivery. */
-  abandonWaiting(): void {
-    this.#abandon.abort(new Error('the bot is stopping'));
-  }
+  shutdown(timeoutMs: number): Promise<void>;
 }
 
-/** Waits for a state operation, reporting its failure instead of throwing it. */
-async function settle(operation: Promise<void>, report: (error: unknown) => void): Promise<void> {
-  try {
-    await operation;
-  } catch (error) {
-    report(error);
-  }
+/** The runner for a state: with a durable inbox, webhooks are answered once queued; otherwise once handled. */
+export function createRunner(deps: RunnerDeps): UpdateRunner {
+  return deps.state.inbox ? new InboxRunner(deps, deps.state.inbox) : new LocalRunner(deps);
 }

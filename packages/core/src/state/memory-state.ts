@@ -2,6 +2,7 @@ import { TtlMap } from '../util/ttl-map.js';
 import type {
   BotState,
   ClaimOptions,
+  ClaimResult,
   ConversationLock,
   LockOptions,
   UpdateClaim,
@@ -16,6 +17,8 @@ export interface MemoryStateOptions {
 }
 
 const NEVER = new AbortController().signal;
+const DONE: ClaimResult = { status: 'done' };
+const HELD: ClaimResult = { status: 'held' };
 
 /**
  * The coordination state of a bot in one process: dedup marks in a bounded map, a FIFO line per
@@ -35,11 +38,22 @@ export class MemoryState implements BotState {
 
   /** Claims an update unless it is handled or being handled. */
   claim(id: string, options: ClaimOptions): Promise<UpdateClaim | undefined> {
-    if (this.#claims.get(id) !== undefined) return Promise.resolve(undefined);
+    const result = this.#claim(id, options);
+    return Promise.resolve(result.status === 'claimed' ? result.claim : undefined);
+  }
+
+  /** Claims an update, or says whether it was handled or is being handled. */
+  claimUpdate(id: string, options: ClaimOptions): Promise<ClaimResult> {
+    return Promise.resolve(this.#claim(id, options));
+  }
+
+  #claim(id: string, options: ClaimOptions): ClaimResult {
+    const held = this.#claims.get(id);
+    if (held !== undefined) return held === 'done' ? DONE : HELD;
     // A process crash takes the claim with it, so no lease is needed here. The entry is kept to
     // be marked done in place: no second lookup in a map of every recent update.
     const entry = this.#claims.add(id, 'handling', Number.MAX_SAFE_INTEGER / 2);
-    return Promise.resolve({
+    const claim: UpdateClaim = {
       complete: () => {
         entry.value = 'done';
         entry.expiresAt = Date.now() + options.ttlMs;
@@ -50,7 +64,8 @@ export class MemoryState implements BotState {
         if (this.#claims.entry(id) === entry) this.#claims.delete(id);
         return Promise.resolve();
       },
-    });
+    };
+    return { status: 'claimed', claim };
   }
 
   /** Joins the line of `key`; resolves at the caller's turn. */

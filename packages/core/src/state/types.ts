@@ -1,4 +1,5 @@
 import type { RateLimiter } from '../api/rate-limit.js';
+import type { Update } from '../webhook/types.js';
 
 /**
  * Proof of holding a conversation's lock, for storage that must refuse a stale holder: tokens
@@ -28,7 +29,17 @@ export interface ConversationLock {
   readonly lost: AbortSignal;
   /** Ends the turn; the next in line goes. Only the holder can release its turn. */
   release(): Promise<void>;
+  /**
+   * Whether the turn is surely still held: false once its lease may have run out (no successful
+   * extension within a lease), which also aborts `lost`. Checked before every send, so a holder
+   * that stalled past its lease does not reply after another process took over.
+   */
+  stillHeld?(): boolean;
 }
+
+/** What `claimUpdate` found: the claim is the caller's, the update was handled, or someone holds it. */
+export type ClaimResult =
+  { status: 'claimed'; claim: UpdateClaim } | { status: 'done' } | { status: 'held' };
 
 /** Options of {@link BotState.claim}. */
 export interface ClaimOptions {
@@ -46,6 +57,65 @@ export interface LockOptions {
   signal?: AbortSignal | undefined;
 }
 
+/** An update admitted to a durable inbox: its identity, its line and the update itself. */
+export interface InboxEntry {
+  /** The update's identity (equal for every redelivery of its webhook). */
+  readonly id: string;
+  /** The line it waits in: its conversation's key, or a line of its own. */
+  readonly line: string;
+  /** The update. */
+  readonly update: Update;
+}
+
+/** Options of {@link DurableInbox.admit} and {@link DurableInbox.take}. */
+export interface InboxOptions {
+  /** How long a turn lasts if its holder vanishes; a live holder's turn is extended. */
+  leaseMs: number;
+  /** How long a handled update is remembered against redeliveries. */
+  dedupTtlMs: number;
+  /** Take the line's turn at once if it is free (the caller has room to run it). */
+  take?: boolean | undefined;
+}
+
+/** What became of an update offered to a durable inbox. */
+export type InboxAdmission =
+  /** Handled before: a redelivery. */
+  | { status: 'duplicate' }
+  /** Queued (`fresh`: now; otherwise by an earlier delivery): some process will run it. */
+  | { status: 'queued'; fresh: boolean }
+  /** Queued, and the line's turn is the caller's: run `turn.entry`. */
+  | { status: 'taken'; turn: InboxTurn };
+
+/**
+ * The turn of one line of a durable inbox, held by one process: it runs the line's head entry,
+ * then completes it and moves on to the next. Its lease is extended while held; a holder that
+ * stalls past it loses the turn (`lost`), and another process takes the line over.
+ */
+export interface InboxTurn extends ConversationLock {
+  /** The entry at the head of the line: the one to run now. */
+  readonly entry: InboxEntry;
+  /**
+   * The head was run: removes it, remembers it as handled for the dedup window, and moves to the
+   * next entry — resolving with the turn for it, or undefined when the line is empty (the turn is
+   * then given up). Rejects when the turn was lost meanwhile.
+   */
+  complete(): Promise<InboxTurn | undefined>;
+}
+
+/**
+ * A durable, shared queue of admitted updates, one line per conversation: what lets a webhook be
+ * answered 200 as soon as its update is queued, with any process of the bot running it — also
+ * after the one that admitted it died. Lines are run one entry at a time, in arrival order.
+ */
+export interface DurableInbox {
+  /** Deduplicates an update by its identity and queues it in its line, in one step. */
+  admit(entry: InboxEntry, options: InboxOptions): Promise<InboxAdmission>;
+  /** Takes the turn of a line with queued entries, unless someone holds it. */
+  take(line: string, options: InboxOptions): Promise<InboxTurn | undefined>;
+  /** Lines that may have queued entries, for a process with room to look for work. */
+  pending(limit: number): Promise<string[]>;
+}
+
 /**
  * The coordination state of a bot: dedup claims, per-conversation locks, a small store for button
  * menus, and optionally a sending budget. The memory implementation serves one process;
@@ -54,6 +124,17 @@ export interface LockOptions {
 export interface BotState {
   /** Claims an update by its identity. Resolves undefined when it is already handled or being handled. */
   claim(id: string, options: ClaimOptions): Promise<UpdateClaim | undefined>;
+  /**
+   * Claims an update and, when it cannot, says why: handled already (a redelivery to answer 200)
+   * or held by someone still handling it (to answer 503 until it is handled). States without it
+   * are read through `claim`, whose refusals count as handled.
+   */
+  claimUpdate?(id: string, options: ClaimOptions): Promise<ClaimResult>;
+  /**
+   * A durable inbox. With one, the bot answers a webhook as soon as its update is queued there,
+   * and runs the queue from any of its processes; without, the answer waits for the handler.
+   */
+  readonly inbox?: DurableInbox | undefined;
   /**
    * Joins the line of `key`; resolves when it is the caller's turn. Turns are granted one at a
    * time, in the order `lock` was called.

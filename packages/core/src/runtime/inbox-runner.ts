@@ -1,0 +1,208 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isStateFailure } from '../state/errors.js';
+import type { DurableInbox, InboxOptions, InboxTurn } from '../state/types.js';
+import { waitAtMost } from '../util/timeout.js';
+import type { Update } from '../webhook/types.js';
+import { lineOf } from '../webhook/update-kinds.js';
+import type { Admission, RunnerDeps, RunOutcome, UpdateRunner } from './update-runner.js';
+
+/** How often a process with room looks for lines nobody works (their holder died or left). */
+const SWEEP_MS = 1000;
+
+/** How long a line whose run hit a state failure rests before this process tries it again. */
+const REST_MS = 1000;
+
+/**
+ * Runs updates from a durable inbox, shared by every process of the bot. A webhook's update is
+ * queued in its line and the webhook answered at once; the admitting process takes the line's
+ * turn when it has room and runs the line, entry after entry, until it is empty. Lines it had no
+ * room for, and lines whose holder died (its lease ran out) or stopped, are found by any process
+ * with room, which takes them over. A turn's head entry is removed only once it ran (or failed
+ * for good): an update is lost neither when this process dies nor when it stops.
+ */
+export class InboxRunner implements UpdateRunner {
+  readonly #deps: RunnerDeps;
+  readonly #inbox: DurableInbox;
+  readonly #options: InboxOptions;
+  /** Lines whose turn this process holds, with the run working them. */
+  readonly #held = new Map<string, Promise<void>>();
+  /** Lines that failed on the state lately, and until when they rest. */
+  readonly #resting = new Map<string, number>();
+  /** Outcomes awaited by `handleUpdate`, by update identity. */
+  readonly #awaited = new Map<string, (outcome: RunOutcome) => void>();
+  readonly #sweeper: NodeJS.Timeout;
+  #free: number;
+  #stopping = false;
+  #sweeping = false;
+
+  constructor(deps: RunnerDeps, inbox: DurableInbox) {
+    this.#deps = deps;
+    this.#inbox = inbox;
+    this.#options = { leaseMs: deps.options.leaseMs, dedupTtlMs: deps.options.dedupTtlMs };
+    this.#free = Math.max(1, deps.options.concurrency);
+    this.#sweeper = setInterval(() => void this.#sweep(), SWEEP_MS);
+    this.#sweeper.unref();
+  }
+
+  /** Lines this process is running. */
+  get queued(): number {
+    return this.#held.size;
+  }
+
+  /**
+   * Queues an update in its line (deduplicated by its identity); `queued` means Pact may be
+   * answered 200. When this process took the line's turn, `done` settles once the update ran.
+   */
+  async admit(update: Update, id: string): Promise<Admission> {
+    const { companyId, events } = this.#deps;
+    // Updates outside any conversation (delivery jobs) wait in a line of their own.
+    const line = lineOf(update, companyId) ?? `${companyId}:update:${id}`;
+    const take = !this.#stopping && this.#free > 0 && !this.#held.has(line);
+    if (take) this.#free--;
+    let admission;
+    try {
+      admission = await this.#inbox.admit({ id, line, update }, { ...this.#options, take });
+    } catch (error) {
+      if (take) this.#free++;
+      throw error;
+    }
+    if (take && admission.status !== 'taken') this.#free++;
+    if (admission.status === 'duplicate') {
+      events.emit('duplicate', { update, id });
+      return { status: 'duplicate' };
+    }
+    if (admission.status === 'queued' && !admission.fresh) return { status: 'queued' };
+    this.#deps.observe(update);
+    if (events.listenerCount('update') > 0) events.emit('update', { update, id });
+    if (admission.status === 'queued') {
+      // No room here: a process with room finds the line. Look at once if room frees meanwhile.
+      if (this.#free > 0) void this.#sweep();
+      return { status: 'queued' };
+    }
+    const done = new Promise<RunOutcome>((resolve) => this.#awaited.set(id, resolve));
+    this.#start(line, admission.turn);
+    return { status: 'queued', done };
+  }
+
+  #start(line: string, turn: InboxTurn): void {
+    const run = this.#work(line, turn).finally(() => {
+      this.#held.delete(line);
+      this.#free++;
+      if (!this.#stopping) void this.#sweep();
+    });
+    this.#held.set(line, run);
+  }
+
+  /** Runs a line's entries one after another while this process holds its turn. */
+  async #work(line: string, first: InboxTurn): Promise<void> {
+    const { events } = this.#deps;
+    let turn: InboxTurn | undefined = first;
+    while (turn) {
+      const { entry } = turn;
+      const startedAt = performance.now();
+      const outcome = await this.#run(turn);
+      if (outcome === 'retry') {
+        // Not run to the end (the state failed, or the turn was lost): the entry stays queued.
+        this.#finish(entry.id, 'retry');
+        this.#resting.set(line, Date.now() + REST_MS);
+        if (!turn.lost.aborted) await turn.release().catch(() => undefined);
+        return;
+      }
+      const next = await this.#complete(turn);
+      this.#finish(entry.id, outcome);
+      if (outcome === 'handled' && events.listenerCount('handled') > 0) {
+        events.emit('handled', {
+          update: entry.update,
+          id: entry.id,
+          durationMs: performance.now() - startedAt,
+        });
+      }
+      if (next && this.#stopping) {
+        // Left for another process, or this one after a restart.
+        await next.release().catch(() => undefined);
+        return;
+      }
+      turn = next;
+    }
+  }
+
+  async #run(turn: InboxTurn): Promise<RunOutcome> {
+    const { entry } = turn;
+    if (turn.lost.aborted) return 'retry';
+    try {
+      await this.#deps.handle(entry.update, entry.id, turn);
+      return turn.lost.aborted ? 'retry' : 'handled';
+    } catch (error) {
+      // The bot reported the failure. A failure of the state leaves the entry for another run;
+      // any other was answered for already (Pact has its 200) and is not run again.
+      return isStateFailure(error) || turn.lost.aborted ? 'retry' : 'failed';
+    }
+  }
+
+  /**
+   * Completes the head of a turn, retrying through a short outage of the state while the turn
+   * may still be held: giving up would leave the entry to run again, repeating its replies.
+   */
+  async #complete(turn: InboxTurn): Promise<InboxTurn | undefined> {
+    const { events } = this.#deps;
+    const giveUpAt = Date.now() + this.#options.leaseMs;
+    for (let delayMs = 50; ; delayMs = Math.min(delayMs * 2, 2000)) {
+      try {
+        return await turn.complete();
+      } catch (error) {
+        if (turn.lost.aborted || Date.now() + delayMs > giveUpAt) {
+          events.emit('error', { error, update: turn.entry.update, id: turn.entry.id });
+          return undefined;
+        }
+        await sleep(delayMs);
+      }
+    }
+  }
+
+  #finish(id: string, outcome: RunOutcome): void {
+    const resolve = this.#awaited.get(id);
+    if (resolve === undefined) return;
+    this.#awaited.delete(id);
+    resolve(outcome);
+  }
+
+  /** Takes over lines with queued entries that nobody works, while this process has room. */
+  async #sweep(): Promise<void> {
+    if (this.#stopping || this.#sweeping || this.#free <= 0) return;
+    this.#sweeping = true;
+    try {
+      const lines = await this.#inbox.pending(this.#free + this.#held.size + 16);
+      const now = Date.now();
+      for (const line of lines) {
+        if (this.#stopping || this.#free <= 0) break;
+        if (this.#held.has(line) || (this.#resting.get(line) ?? 0) > now) continue;
+        this.#resting.delete(line);
+        this.#free--;
+        const turn = await this.#inbox.take(line, this.#options).catch((error: unknown) => {
+          this.#deps.events.emit('error', { error });
+          return undefined;
+        });
+        if (turn) this.#start(line, turn);
+        else this.#free++;
+      }
+    } catch (error) {
+      this.#deps.events.emit('error', { error });
+    } finally {
+      this.#sweeping = false;
+    }
+  }
+
+  /**
+   * Stops taking lines, and waits up to `timeoutMs` for the runs in progress: each finishes its
+   * current entry and gives its turn up. What is still queued stays in the inbox for the other
+   * processes (or this one after a restart).
+   */
+  async shutdown(timeoutMs: number): Promise<void> {
+    this.#stopping = true;
+    clearInterval(this.#sweeper);
+    const drained = (async () => {
+      while (this.#held.size > 0) await Promise.allSettled(this.#held.values());
+    })();
+    await waitAtMost(drained, timeoutMs);
+  }
+}

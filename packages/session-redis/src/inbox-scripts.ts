@@ -1,0 +1,94 @@
+import { LuaScript, NOW_MS } from './lua-script.js';
+
+/**
+ * Admits an update to its line in one step: deduplicates it, queues it, and (when asked and the
+ * line is free) takes the line's turn. KEYS: claim, queue, version, owner, tickets, fence. ARGV:
+ * entry, dedup ttl ms, idle ttl ms, holder prefix ('' to not take), lease ms. Answers
+ * `{'duplicate'}` (handled before), `{'present'}` (queued or running already), `{'queued'}`, or
+ * `{'taken', ticket, head}` (the turn is the caller's; `head` may be an older entry).
+ */
+export const ADMIT = new LuaScript(`
+local state = redis.call('GET', KEYS[1])
+if state == 'done' then return {'duplicate'} end
+if state then return {'present'} end
+redis.call('SET', KEYS[1], 'queued', 'PX', ARGV[2])
+redis.call('RPUSH', KEYS[2], ARGV[1])
+redis.call('INCR', KEYS[3])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+redis.call('PEXPIRE', KEYS[3], ARGV[3])
+if ARGV[4] ~= '' and redis.call('EXISTS', KEYS[4]) == 0 then
+  local ticket = redis.call('INCR', KEYS[5])
+  redis.call('PEXPIRE', KEYS[5], ARGV[3])
+  redis.call('SET', KEYS[6], ticket, 'PX', ARGV[3])
+  redis.call('SET', KEYS[4], ARGV[4] .. ticket, 'PX', ARGV[5])
+  return {'taken', ticket, redis.call('LINDEX', KEYS[2], 0)}
+end
+return {'queued'}`);
+
+/**
+ * Takes a line's turn unless someone holds it — also when the line is empty, so the caller can
+ * drop it from the index safely (see FINISH). KEYS: owner, tickets, fence, queue. ARGV: holder
+ * prefix, lease ms, idle ttl ms. Answers `{'busy', pttl}` or `{'taken', ticket, head|false}`.
+ */
+export const TAKE = new LuaScript(`
+if redis.call('EXISTS', KEYS[1]) == 1 then return {'busy', redis.call('PTTL', KEYS[1])} end
+local ticket = redis.call('INCR', KEYS[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+redis.call('SET', KEYS[3], ticket, 'PX', ARGV[3])
+redis.call('SET', KEYS[1], ARGV[1] .. ticket, 'PX', ARGV[2])
+return {'taken', ticket, redis.call('LINDEX', KEYS[4], 0)}`);
+
+/** Extends a turn still held by its holder. KEYS: owner. ARGV: holder token, lease ms. */
+export const EXTEND = new LuaScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`);
+
+/**
+ * Completes the head entry of a held turn: removes it, marks it done, and answers the next entry
+ * (`{'next', head}`) or `{'empty'}`, keeping the turn either way; `{'lost'}` when the turn passed
+ * to another holder. KEYS: owner, queue, claim of the head. ARGV: holder token, head's id and a
+ * newline, dedup ttl ms, lease ms, idle ttl ms.
+ */
+export const COMPLETE = new LuaScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'lost'} end
+local head = redis.call('LINDEX', KEYS[2], 0)
+if head and string.sub(head, 1, string.len(ARGV[2])) == ARGV[2] then redis.call('LPOP', KEYS[2]) end
+redis.call('SET', KEYS[3], 'done', 'PX', ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+local nxt = redis.call('LINDEX', KEYS[2], 0)
+if nxt then
+  redis.call('PEXPIRE', KEYS[2], ARGV[5])
+  return {'next', nxt}
+end
+return {'empty'}`);
+
+/**
+ * Ends a turn whose line looked empty, once the line is out of the index: if an entry arrived
+ * meanwhile the turn goes on (`{'next', head}`), otherwise it is given up (`{'done'}`).
+ * KEYS: owner, queue. ARGV: holder token, lease ms.
+ */
+export const FINISH = new LuaScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'lost'} end
+local head = redis.call('LINDEX', KEYS[2], 0)
+if head then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+  return {'next', head}
+end
+redis.call('DEL', KEYS[1])
+return {'done'}`);
+
+/** Gives a turn up, leaving its entries queued. KEYS: owner. ARGV: holder token. */
+export const RELEASE = new LuaScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`);
+
+/**
+ * Puts a line in the index, to be looked at after ARGV[2] ms by Redis's clock; never earlier than
+ * it already was to be. KEYS: index. ARGV: line, delay ms.
+ */
+export const INDEX = new LuaScript(`${NOW_MS}
+return redis.call('ZADD', KEYS[1], 'GT', now + tonumber(ARGV[2]), ARGV[1])`);
+
+/** Lines of the index due to be looked at. KEYS: index. ARGV: most to answer. */
+export const DUE = new LuaScript(`${NOW_MS}
+return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))`);
