@@ -77,7 +77,7 @@ export class PactClient {
   readonly jobs: JobsApi;
 
   readonly #transport: HttpTransport;
-  readonly #execute: (call: ApiCall) => Promise<unknown>;
+  readonly #execute: <T>(call: ApiCall<T>) => Promise<T>;
 
   constructor(options: PactClientOptions) {
     if (typeof options?.token !== 'string' || options.token.trim() === '') {
@@ -114,7 +114,7 @@ export class PactClient {
       events: this.events,
       token: options.token,
     };
-    this.#execute = (call) => execute(deps, call);
+    this.#execute = <T>(call: ApiCall<T>) => execute(deps, call);
 
     const api: ApiContext = {
       call: this.#execute,

@@ -27,6 +27,17 @@ export function requireId(name: string, value: unknown): number {
   return id;
 }
 
+/**
+ * Checks an optional boolean parameter: a plain-JS caller's `"false"` or `0` would reach Pact as
+ * something else than meant, so anything but true, false or undefined is refused.
+ */
+export function optionalBoolean(name: string, value: unknown): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new PactArgumentError(`${name} must be true or false, got ${show(value)}`);
+  }
+  return value;
+}
+
 /** Checks a required string, optionally bounded in length. */
 export function requireString(name: string, value: unknown, maxLength?: number): string {
   if (typeof value !== 'string' || value.length === 0) {
