@@ -20,12 +20,20 @@ export function asRecord(value: unknown): Record<string, unknown> | undefined {
     : undefined;
 }
 
-/** A few words about what arrived instead, for the error message. */
+/**
+ * A few words about what arrived instead, for the error message: its kind and field names, never
+ * its values, which may hold a webhook URL's secret (the body itself stays on the error).
+ */
 function received(body: unknown): string {
-  if (body === undefined) return 'an empty body';
+  if (body === undefined || body === '') return 'an empty body';
   if (typeof body === 'string') return 'text that is not JSON';
-  const json = JSON.stringify(body);
-  return json.length > 120 ? `${json.slice(0, 120)}…` : json;
+  if (Array.isArray(body)) return 'a JSON list';
+  const record = asRecord(body);
+  if (!record) return `JSON ${body === null ? 'null' : typeof body}`;
+  const keys = Object.keys(record);
+  return keys.length === 0
+    ? 'an empty JSON object'
+    : `a JSON object with ${keys.slice(0, 8).join(', ')}${keys.length > 8 ? ', …' : ''}`;
 }
 
 /** Fails the call: `endpoint`'s answer has no `what`. */

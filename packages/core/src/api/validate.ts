@@ -38,6 +38,26 @@ export function optionalBoolean(name: string, value: unknown): boolean | undefin
   return value;
 }
 
+/** Checks an absolute http or https URL and returns it as written. */
+export function requireHttpUrl(name: string, value: unknown): string {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    // The value itself stays out of the message: a webhook URL may carry its secret.
+    const got = url
+      ? `a ${url.protocol.slice(0, -1)}: URL`
+      : typeof value === 'string'
+        ? 'a string that is not an absolute URL'
+        : show(value);
+    throw new PactArgumentError(`${name} must be an absolute http or https URL, got ${got}`);
+  }
+  return value as string;
+}
+
 /** Checks a required string, optionally bounded in length. */
 export function requireString(name: string, value: unknown, maxLength?: number): string {
   if (typeof value !== 'string' || value.length === 0) {
