@@ -23,9 +23,12 @@ export interface UploadOptions {
 
 /**
  * What `attachments.upload` takes: a file (`{ path }`, or `{ data }` holding bytes, a Blob or a
- * stream) sent as multipart, or a `file_url` for Pact to fetch.
+ * stream) sent as multipart, or a `file_url` for Pact to fetch — one of them, never both.
  */
-export type UploadParams = (FileInput | { file_url: string }) & UploadOptions;
+export type UploadParams = (
+  (FileInput & { file_url?: never }) | { file_url: string; path?: never; data?: never }
+) &
+  UploadOptions;
 
 function checkFileUrl(value: unknown): string {
   let url: URL | undefined;

@@ -169,7 +169,8 @@ export interface TemplateParams {
 
 /** The first message to a phone number: text on WhatsApp, a template on WhatsApp Business. */
 export type FirstMessageParams =
-  { phone: string; message: string } | { phone: string; template: TemplateParams };
+  | { phone: string; message: string; template?: never }
+  | { phone: string; template: TemplateParams; message?: never };
 
 /** Periods Instagram Business can synchronize. */
 export type InstagramSyncPeriod = 'day' | 'week' | 'month' | 'all';
@@ -460,13 +461,13 @@ export class ChannelsApi {
     const path = this.#path(options, channelId, '/conversations');
     const phone = requirePhone('phone', params?.phone);
     let json: Record<string, unknown>;
-    if ('template' in params) {
-      if ('message' in params && (params as { message?: unknown }).message !== undefined) {
+    const { template } = params;
+    if (template !== undefined) {
+      if (params.message !== undefined) {
         throw new PactArgumentError(
           'a first message takes a template (WhatsApp Business) or a message (text), not both: the template is what WhatsApp Business delivers, so the text would be lost',
         );
       }
-      const { template } = params;
       requireString('template.id', template?.id);
       requireString('template.language_code', template?.language_code);
       if (!Array.isArray(template.parameters)) {

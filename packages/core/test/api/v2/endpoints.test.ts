@@ -528,7 +528,7 @@ describe('bad v2 arguments are refused before any request', () => {
         client.v2.attachments.upload({
           data: new Uint8Array([1]),
           file_url: 'https://example.com/a.png',
-        }),
+        } as never),
       'an upload takes a file ({ path } or { data }) or a file_url, not both',
     ],
     [

@@ -12,7 +12,9 @@ import type { V2Attachment, V2UploadMetadata } from '../types.js';
  * a stream — the forms of v1's upload) sent as multipart, or a `file_url` for Pact to fetch; not
  * both. `metadata` marks a voice message or gives an image's size.
  */
-export type V2UploadParams = (FileInput | { file_url: string }) & {
+export type V2UploadParams = (
+  (FileInput & { file_url?: never }) | { file_url: string; path?: never; data?: never }
+) & {
   metadata?: V2UploadMetadata | undefined;
 };
 
