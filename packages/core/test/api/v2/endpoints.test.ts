@@ -228,6 +228,12 @@ describe('v2.messages', () => {
       text: 'hi',
     });
     await client.v2.messages.writeFirst({
+      provider: 'vkontakte_direct',
+      vkontakte_id: 12345 as never,
+      text: 'hi',
+    });
+    expect(last().json).toMatchObject({ vkontakte_id: '12345' });
+    await client.v2.messages.writeFirst({
       provider: 'telegram_personal',
       nickname: 'someone',
       text: 'hi',

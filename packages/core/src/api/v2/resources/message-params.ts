@@ -16,7 +16,9 @@ function attachmentIds(value: unknown): number[] | undefined {
       `v2 takes one attachment per message, got ${value.length} attachment_ids; send one message per file`,
     );
   }
-  return value.map((id, i) => requireId(`attachment_ids[${i}]`, id));
+  return value.length === 0
+    ? undefined
+    : value.map((id, i) => requireId(`attachment_ids[${i}]`, id));
 }
 
 function optionalString(name: string, value: unknown): string | undefined {
@@ -62,7 +64,12 @@ export function writeFirstBody(params: V2WriteFirstParams): Record<string, unkno
   const provider = requireString('provider', params.provider);
   const phone = params.phone === undefined ? undefined : requirePhone('phone', params.phone);
   const nickname = optionalString('nickname', params.nickname);
-  const vkId = optionalString('vkontakte_id', params.vkontakte_id);
+  // A VK id typed as a number by a plain-JS caller is still the id.
+  const rawVkId: unknown = params.vkontakte_id;
+  const vkId = optionalString(
+    'vkontakte_id',
+    typeof rawVkId === 'number' && Number.isSafeInteger(rawVkId) ? String(rawVkId) : rawVkId,
+  );
   const vkDomain = optionalString('vkontakte_domain', params.vkontakte_domain);
   if (vkId !== undefined && vkDomain !== undefined) {
     throw new PactArgumentError(
