@@ -1,26 +1,40 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RateLimiter, RateLimitOptions } from '@pactbot/core';
+import { RateBudgetTable, type RateLimiter, type RateLimitOptions } from '@pactbot/core';
 import type { RedisClient } from './connection.js';
 import { guarded } from './errors.js';
 import type { KeyNames } from './keys.js';
 import { LuaScript, NOW_MS } from './lua-script.js';
 
 /**
- * Takes one grant from a sliding-window budget, unless paused: KEYS log, pause; ARGV sends, window
- * ms, member. Answers 0 when granted, otherwise the ms to wait before asking again.
+ * Takes one grant from a budget of several sliding windows, unless paused: KEYS log, pause; ARGV
+ * member, then each window's sends and ms. Grants only when every window has room, so a grant is
+ * counted in all of them at once. Answers 0 when granted, otherwise the ms to wait before asking
+ * again (the longest any window or the pause needs).
  */
 const ACQUIRE = new LuaScript(`${NOW_MS}
-local sends, window = tonumber(ARGV[1]), tonumber(ARGV[2])
 local paused = tonumber(redis.call('GET', KEYS[2]) or '0')
 if paused > now then return paused - now end
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
-if redis.call('ZCARD', KEYS[1]) < sends then
-  redis.call('ZADD', KEYS[1], now, ARGV[3])
-  redis.call('PEXPIRE', KEYS[1], window)
-  return 0
+local longest = 0
+for i = 2, #ARGV, 2 do
+  local window = tonumber(ARGV[i + 1])
+  if window > longest then longest = window end
 end
-local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-return math.max(1, tonumber(oldest[2]) + window - now)`);
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - longest)
+local wait = 0
+for i = 2, #ARGV, 2 do
+  local sends, window = tonumber(ARGV[i]), tonumber(ARGV[i + 1])
+  local since = '(' .. string.format('%d', now - window)
+  local count = redis.call('ZCOUNT', KEYS[1], since, '+inf')
+  if count >= sends then
+    local blocking = redis.call('ZRANGEBYSCORE', KEYS[1], since, '+inf', 'WITHSCORES', 'LIMIT', count - sends, 1)
+    local needed = tonumber(blocking[2]) + window - now
+    if needed > wait then wait = needed end
+  end
+end
+if wait > 0 then return math.max(1, wait) end
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+redis.call('PEXPIRE', KEYS[1], longest)
+return 0`);
 
 /** Holds every grant back for a while, never shortening a longer pause: KEYS pause; ARGV ms. */
 const PAUSE = new LuaScript(`${NOW_MS}
@@ -31,15 +45,17 @@ end
 return 1`);
 
 /**
- * A sending budget shared by every process of a bot: a sliding window in Redis, so no window of
- * `perMs` holds more than `sends` grants across all processes, and a 429 seen by one process
- * pauses them all. Within a process, asks for one key go one at a time, so waiting sends do not
- * each poll Redis.
+ * Rate budgets shared by every process of a bot: a sliding log per key in Redis, checked against
+ * every window of the key's class at once (`company:42:v2-send` must fit 5 a second and 30 a
+ * minute; see `BudgetClass` and `RateBudgetTable`), so no window holds more than its `sends`
+ * across all processes, and a 429 seen by one process pauses the key in them all. Times are the
+ * Redis server's, so the processes' clocks do not matter. Within a process, asks for one key go
+ * one at a time, so waiting calls do not each poll Redis.
  */
 export class RedisRateLimiter implements RateLimiter {
   readonly #redis: RedisClient;
   readonly #keys: KeyNames;
-  readonly #rate: RateLimitOptions;
+  readonly #table: RateBudgetTable;
   readonly #owner: string;
   readonly #lines = new Map<string, Promise<void>>();
   #sequence = 0;
@@ -47,11 +63,11 @@ export class RedisRateLimiter implements RateLimiter {
   constructor(redis: RedisClient, keys: KeyNames, rate: RateLimitOptions, owner: string) {
     this.#redis = redis;
     this.#keys = keys;
-    this.#rate = rate;
+    this.#table = new RateBudgetTable(rate);
     this.#owner = owner;
   }
 
-  /** Resolves when one more send under `key` fits the shared budget. */
+  /** Resolves when one more call under `key` fits every window of its shared budget. */
   acquire(key: string, signal?: AbortSignal): Promise<void> {
     const previous = this.#lines.get(key) ?? Promise.resolve();
     const mine = previous.catch(() => undefined).then(() => this.#take(key, signal));
@@ -65,12 +81,13 @@ export class RedisRateLimiter implements RateLimiter {
 
   async #take(key: string, signal: AbortSignal | undefined): Promise<void> {
     const { log, pause } = this.#keys.rate(key);
+    const windows = this.#table.windowsOf(key).flatMap((w) => [w.sends, Math.ceil(w.perMs)]);
     for (;;) {
       signal?.throwIfAborted();
       const member = `${this.#owner}:${++this.#sequence}`;
       const waitMs = Number(
         await guarded('rate budget', () =>
-          ACQUIRE.run(this.#redis, [log, pause], [this.#rate.sends, this.#rate.perMs, member]),
+          ACQUIRE.run(this.#redis, [log, pause], [member, ...windows]),
         ),
       );
       if (waitMs <= 0) return;

@@ -17,11 +17,16 @@ import { JobsApi } from './resources/jobs.js';
 import { MessagesApi } from './resources/messages.js';
 import { WabaTemplatesApi } from './resources/waba-templates.js';
 import { retryPolicy, type RetryOptions } from './retry.js';
+import { budgetKey } from './rate-budgets.js';
 import { HttpTransport } from './transport.js';
+import { V2Api } from './v2/client.js';
 import { requireId, show } from './validate.js';
 
 /** Pact's production API. */
 export const PACT_API_URL = 'https://api.pact.im';
+
+/** The versions of Pact's API: v1 (`/p1`) and v2 (`/api/p2`). */
+export type PactApiVersion = 1 | 2;
 
 /** Options of {@link PactClient}. */
 export interface PactClientOptions {
@@ -29,15 +34,23 @@ export interface PactClientOptions {
   token: string;
   /** The company calls act on unless a call names another in its options. */
   companyId?: number | undefined;
-  /** Base URL of the API. Default `https://api.pact.im`; the sandbox passes its own. */
+  /** Base URL of the API: the origin both `/p1` and `/api/p2` live on. Default `https://api.pact.im`; the sandbox passes its own. */
   apiUrl?: string | undefined;
+  /**
+   * The API version the bot works through: 1 (the default) or 2. The client itself serves both
+   * whatever this says — v1 resources on the client, v2 ones on `client.v2` — and reports it as
+   * `client.apiVersion` for code (such as a Bot) that picks one.
+   */
+  apiVersion?: PactApiVersion | undefined;
   /** Per-request timeout in ms. Default 30 000. */
   timeoutMs?: number | undefined;
   /** Retry policy; see {@link RetryOptions}. */
   retry?: RetryOptions | undefined;
   /**
-   * Sending budget per company: messages, uploads and first messages. Default 5 per second,
-   * Pact's published limit; `false` turns it off.
+   * Rate budgets per company. `sends`/`perMs` (and `windows`) budget v1 messages, uploads and
+   * first messages, default 5 per second; `budgets` the v2 classes, default Pact's published
+   * limits (`DEFAULT_RATE_BUDGETS`: v2 sends 5 a second and 30 a minute, …). `false` turns every
+   * budget off.
    */
   rateLimit?: RateLimitOptions | false | undefined;
   /** A budget shared with other processes (such as `redisState(...).rateLimiter`); overrides `rateLimit`. */
@@ -61,6 +74,10 @@ export class PactClient {
   readonly events = new EventEmitter<PactClientEvents, unknown>();
   /** The default company of calls. */
   readonly companyId: number | undefined;
+  /** The API version the bot works through (`apiVersion` option; default 1). Both are served either way. */
+  readonly apiVersion: PactApiVersion;
+  /** Pact's API v2: conversations, messages, attachments, templates, auths and webhooks. */
+  readonly v2: V2Api;
   /** The companies of the token's user. */
   readonly companies: CompaniesApi;
   /** The company's channels. */
@@ -77,7 +94,7 @@ export class PactClient {
   readonly jobs: JobsApi;
 
   readonly #transport: HttpTransport;
-  readonly #execute: (call: ApiCall) => Promise<unknown>;
+  readonly #execute: <T>(call: ApiCall<T>) => Promise<T>;
 
   constructor(options: PactClientOptions) {
     if (typeof options?.token !== 'string' || options.token.trim() === '') {
@@ -87,6 +104,11 @@ export class PactClient {
     }
     this.companyId =
       options.companyId === undefined ? undefined : requireId('companyId', options.companyId);
+    const version: unknown = options.apiVersion ?? 1;
+    if (version !== 1 && version !== 2) {
+      throw new PactArgumentError(`apiVersion must be 1 or 2, got ${show(version)}`);
+    }
+    this.apiVersion = version;
     const apiUrl = options.apiUrl ?? PACT_API_URL;
     try {
       new URL(apiUrl);
@@ -114,7 +136,7 @@ export class PactClient {
       events: this.events,
       token: options.token,
     };
-    this.#execute = (call) => execute(deps, call);
+    this.#execute = <T>(call: ApiCall<T>) => execute(deps, call);
 
     const api: ApiContext = {
       call: this.#execute,
@@ -128,6 +150,22 @@ export class PactClient {
     this.attachments = new AttachmentsApi(api);
     this.wabaTemplates = new WabaTemplatesApi(api);
     this.jobs = new JobsApi(api);
+    this.v2 = new V2Api({
+      call: this.#execute,
+      companyId: (callOptions) => this.#companyOf(callOptions),
+      companyIdIfAny: (callOptions) => {
+        const id = callOptions?.companyId ?? this.companyId;
+        return id === undefined ? undefined : requireId('companyId', id);
+      },
+      budgetKey: (callOptions, budget) => {
+        const id = callOptions?.companyId ?? this.companyId;
+        // Without a company (templates of every company) the budget is the token's own.
+        return budgetKey(
+          id === undefined ? 'account' : `company:${requireId('companyId', id)}`,
+          budget,
+        );
+      },
+    });
   }
 
   #companyOf(options: RequestOptions | undefined): number {
@@ -147,6 +185,6 @@ export class PactClient {
 
   /** Hides the token from `console.log(client)` and `util.inspect`. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
-    return `PactClient { companyId: ${this.companyId} }`;
+    return `PactClient { companyId: ${this.companyId}, apiVersion: ${this.apiVersion} }`;
   }
 }

@@ -24,10 +24,57 @@ const STATUS_ADVICE: Record<number, string> = {
   504: 'Pact did not answer in time (504 Gateway Timeout); try again later',
 };
 
+/**
+ * One entry of a v2 error answer, `{"errors": [{status, code, title, detail}]}`. Each field is
+ * kept only when it has the documented type; `status` may come as a number or digits.
+ */
+export interface PactErrorEntry {
+  /** HTTP status the entry is about, such as 429. */
+  status?: number | undefined;
+  /** A stable code, such as `unauthorized` or `too_many_requests`. */
+  code?: string | undefined;
+  /** A short summary, such as `Unauthorized`. */
+  title?: string | undefined;
+  /** What happened, such as `No token provided` or `Please wait for 50 seconds`. */
+  detail?: string | undefined;
+}
+
+/** The `errors` list of a v2 error answer; empty for any other body. */
+export function errorEntriesOf(body: unknown): PactErrorEntry[] {
+  const list = (body as { errors?: unknown } | null)?.errors;
+  if (body === null || typeof body !== 'object' || !Array.isArray(list)) return [];
+  const entries: PactErrorEntry[] = [];
+  for (const item of list as unknown[]) {
+    if (item === null || typeof item !== 'object') continue;
+    const { status, code, title, detail } = item as Record<string, unknown>;
+    const entry: PactErrorEntry = {};
+    const numeric = typeof status === 'string' && /^\d+$/.test(status) ? Number(status) : status;
+    if (typeof numeric === 'number' && Number.isFinite(numeric)) entry.status = numeric;
+    if (typeof code === 'string') entry.code = code;
+    if (typeof title === 'string') entry.title = title;
+    if (typeof detail === 'string') entry.detail = detail;
+    if (Object.keys(entry).length > 0) entries.push(entry);
+  }
+  return entries;
+}
+
+/** "Title: detail" for each v2 error entry, joined; undefined when there are none. */
+function describeEntries(entries: readonly PactErrorEntry[]): string | undefined {
+  const parts = entries
+    .map(
+      (e) =>
+        [e.title, e.detail].filter((t) => t !== undefined && t !== '').join(': ') || e.code || '',
+    )
+    .filter((t) => t !== '');
+  return parts.length > 0 ? parts.join('; ').slice(0, 300) : undefined;
+}
+
 /** Pulls a short human description out of whatever error body Pact sent. */
 function describeBody(body: unknown): string | undefined {
   if (typeof body === 'string') return body.trim().slice(0, 300) || undefined;
   if (body === null || typeof body !== 'object') return undefined;
+  const entries = describeEntries(errorEntriesOf(body));
+  if (entries) return entries;
   const record = body as Record<string, unknown>;
   for (const field of ['message', 'error', 'errors', 'description', 'details']) {
     const value = record[field];
@@ -61,11 +108,17 @@ export interface PactApiErrorInit extends PactCallInfo {
   body: unknown;
   /** Seconds Pact asked us to wait before retrying, from `Retry-After` or the body. */
   retryAfterSeconds?: number | undefined;
+  /**
+   * What was wrong with a 2xx answer when that is why the call failed, such as
+   * `the answer to messages.send has no data.id (the delivery job)`.
+   */
+  problem?: string | undefined;
 }
 
 /**
- * Pact answered, and the answer was an error: a non-2xx status, or a 2xx whose body says
- * `"status": "errored"`. Carries the status, the call and Pact's parsed body.
+ * Pact answered, and the answer was an error: a non-2xx status, a 2xx whose body says
+ * `"status": "errored"` or holds v2 `errors`, or a 2xx without what its endpoint promises (see
+ * `problem`). Carries the status, the call, Pact's parsed body and, for v2, its `errors` list.
  */
 export class PactApiError extends PactError {
   override name = 'PactApiError';
@@ -81,6 +134,10 @@ export class PactApiError extends PactError {
   readonly retryAfterSeconds: number | undefined;
   /** Attempts made before giving up. */
   readonly attempts: number;
+  /** The entries of a v2 error answer (`{"errors": [...]}`); empty for other bodies. */
+  readonly errors: readonly PactErrorEntry[];
+  /** What was missing from a 2xx answer, when that is why the call failed. */
+  readonly problem: string | undefined;
 
   constructor(init: PactApiErrorInit) {
     super(PactApiError.compose(init));
@@ -90,13 +147,17 @@ export class PactApiError extends PactError {
     this.body = init.body;
     this.retryAfterSeconds = init.retryAfterSeconds;
     this.attempts = init.attempts ?? 1;
+    this.errors = errorEntriesOf(init.body);
+    this.problem = init.problem;
   }
 
   private static compose(init: PactApiErrorInit): string {
     const isErroredBody = init.status >= 200 && init.status < 300;
-    let advice = isErroredBody
-      ? `Pact answered ${init.status} but reported the request as errored`
-      : (STATUS_ADVICE[init.status] ?? `Pact answered HTTP ${init.status}`);
+    let advice = init.problem
+      ? `Pact answered ${init.status} but ${init.problem}`
+      : isErroredBody
+        ? `Pact answered ${init.status} but reported the request as errored`
+        : (STATUS_ADVICE[init.status] ?? `Pact answered HTTP ${init.status}`);
     if (init.status === 429 && init.retryAfterSeconds !== undefined) {
       advice = `rate limited by Pact (429 Too Many Requests); retry after ${init.retryAfterSeconds} s`;
     }
@@ -116,6 +177,8 @@ export class PactApiError extends PactError {
       body: this.body,
       attempts: this.attempts,
       retryAfterSeconds: this.retryAfterSeconds,
+      errors: this.errors,
+      problem: this.problem,
     };
   }
 }
@@ -230,7 +293,8 @@ export class PactTimeoutError extends PactError {
  * - `PACTBOT_NEXT_CALLED_TWICE`: a middleware called `next()` more than once;
  * - `PACTBOT_CHAIN_UNFINISHED`: a middleware returned before the `next()` it called had finished;
  * - `PACTBOT_NO_CONVERSATION`: a send or a session was asked for on an update that belongs to no conversation;
- * - `PACTBOT_BOT_STOPPED`: the bot was asked to do something after `bot.stop()`.
+ * - `PACTBOT_BOT_STOPPED`: the bot was asked to do something after `bot.stop()`;
+ * - `PACTBOT_WEBHOOK_LIMIT`: a company webhook was to be added where Pact's limit (5) is reached.
  */
 export type PactUsageCode =
   | 'PACTBOT_INVALID_ARGUMENT'
@@ -239,7 +303,8 @@ export type PactUsageCode =
   | 'PACTBOT_NEXT_CALLED_TWICE'
   | 'PACTBOT_CHAIN_UNFINISHED'
   | 'PACTBOT_NO_CONVERSATION'
-  | 'PACTBOT_BOT_STOPPED';
+  | 'PACTBOT_BOT_STOPPED'
+  | 'PACTBOT_WEBHOOK_LIMIT';
 
 /** Options of {@link PactArgumentError}. */
 export interface PactArgumentErrorOptions {

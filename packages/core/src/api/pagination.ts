@@ -1,11 +1,12 @@
+import { dataAnswer, missing } from './answers.js';
 import type { ApiCall, RequestOptions } from './request.js';
 import type { ListParams, Page } from './types.js';
 import { checkListParams } from './validate.js';
 
 /** What resources need from the client to make calls. */
 export interface ApiContext {
-  /** Runs a call with the client's retries, budget and timeout; resolves with Pact's parsed body. */
-  call(call: ApiCall): Promise<unknown>;
+  /** Runs a call with the client's retries, budget and timeout; resolves with what its `read` makes of the answer. */
+  call<T = unknown>(call: ApiCall<T>): Promise<T>;
   /** `/p1/companies/<id>` for the call's company (the call's option, else the client's). */
   companyPath(options?: RequestOptions): string;
   /** The sending-budget key of the call's company. */
@@ -34,27 +35,36 @@ export function dataOf(body: unknown): Record<string, unknown> {
   return {};
 }
 
-/** Fetches one page of a list endpoint whose items sit under `data[key]`. */
+/**
+ * Fetches one page of a list endpoint whose items sit under `data[key]`. An answer without that
+ * list fails the call (`endpoint` names it in the error) rather than reading as an empty page.
+ */
 export async function fetchPage<T>(
   api: ApiContext,
   path: string,
   key: string,
   params: ListParams | undefined,
   options: RequestOptions | undefined,
+  endpoint = `${key}.list`,
 ): Promise<Page<T>> {
   checkListParams(params);
-  const body = await api.call({
+  return api.call({
     method: 'GET',
     path:
       path +
       queryString({ from: params?.from, per: params?.per, sort_direction: params?.sort_direction }),
     effect: 'read',
     options,
+    read: (body) => {
+      const items = dataAnswer(endpoint, body)[key];
+      if (!Array.isArray(items)) missing(endpoint, `data.${key} list`, body);
+      const next = dataOf(body).next_page;
+      return {
+        items: items as T[],
+        nextPage: typeof next === 'string' && next !== '' ? next : undefined,
+      };
+    },
   });
-  const data = dataOf(body);
-  const items = Array.isArray(data[key]) ? (data[key] as T[]) : [];
-  const next = data.next_page;
-  return { items, nextPage: typeof next === 'string' && next !== '' ? next : undefined };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventEmitter } from 'eventemitter3';
+import { AnswerShapeError, type AnswerReader } from './answers.js';
 import {
   PactApiError,
   PactArgumentError,
@@ -42,8 +43,8 @@ export interface PactClientEvents {
   error: (error: Error) => void;
 }
 
-/** A call, described for the retrying executor. */
-export interface ApiCall {
+/** A call, described for the retrying executor; it resolves with what `read` makes of the answer. */
+export interface ApiCall<T = unknown> {
   method: HttpMethod;
   /** Path below the base URL, with its query string. */
   path: string;
@@ -51,9 +52,14 @@ export interface ApiCall {
   /** Builds the multipart body, once; every attempt streams it anew (a one-shot stream only while unread). */
   multipart?: (() => Promise<MultipartBody>) | undefined;
   effect: RequestEffect;
-  /** Rate-limit key: set for sends, which spend the company's sending budget. */
+  /** Rate-limit key: set for calls that spend a budget (see `BudgetClass`). */
   budgetKey?: string | undefined;
   options?: RequestOptions | undefined;
+  /**
+   * Reads the 2xx answer into what the call resolves with, throwing `AnswerShapeError` when it
+   * lacks what the endpoint promises. Without it the call resolves with the parsed body.
+   */
+  read?: AnswerReader<T> | undefined;
 }
 
 /** What the executor needs from its client. */
@@ -70,7 +76,7 @@ export interface ExecutorDeps {
 function redact(value: unknown, token: string): unknown {
   if (typeof value === 'string')
     return value.includes(token) ? value.split(token).join('[redacted]') : value;
-  if (Array.isArray(value)) return value.map((item) => redact(item, token));
+  if (Array.isArray(value)) return value.map((item: unknown) => redact(item, token));
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, token)]));
   }
@@ -86,6 +92,7 @@ function finalError(error: unknown, attempts: number, token: string): unknown {
       path: error.path,
       body: redact(error.body, token),
       retryAfterSeconds: error.retryAfterSeconds,
+      problem: error.problem?.split(token).join('[redacted]'),
       attempts,
     });
   }
@@ -116,7 +123,7 @@ function finalError(error: unknown, attempts: number, token: string): unknown {
  * retries with backoff while they are safe (see `isRetryable`), within a number of attempts and
  * a total deadline.
  */
-export async function execute(deps: ExecutorDeps, call: ApiCall): Promise<unknown> {
+export async function execute<T>(deps: ExecutorDeps, call: ApiCall<T>): Promise<T> {
   const { transport, policy, limiter, events } = deps;
   const signal = call.options?.signal;
   const timeoutMs = call.options?.timeoutMs ?? deps.timeoutMs;
@@ -134,7 +141,19 @@ export async function execute(deps: ExecutorDeps, call: ApiCall): Promise<unknow
         timeoutMs,
         signal,
       });
-      return response.body;
+      if (!call.read) return response.body as T;
+      try {
+        return call.read(response.body);
+      } catch (error) {
+        if (!(error instanceof AnswerShapeError)) throw error;
+        throw new PactApiError({
+          status: response.status,
+          method: call.method,
+          path: call.path,
+          body: response.body,
+          problem: error.message,
+        });
+      }
     } catch (error) {
       if (error instanceof PactArgumentError || signal?.aborted) throw error;
       const delayMs = retryDelayMs(error, attempt, policy);

@@ -1,6 +1,12 @@
 import { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
-import { PactApiError, PactNetworkError, PactTimeoutError, type HttpMethod } from './errors.js';
+import {
+  errorEntriesOf,
+  PactApiError,
+  PactNetworkError,
+  PactTimeoutError,
+  type HttpMethod,
+} from './errors.js';
 import type { MultipartBody } from './multipart.js';
 
 /** One HTTP exchange the transport performs. */
@@ -60,10 +66,15 @@ function parseBody(text: string): unknown {
   }
 }
 
-/** A 2xx body can still report failure: `{"status": "errored"}` (or `result`). */
+/** A 2xx body can still report failure: `{"status": "errored"}` (or `result`), or v2's `{"errors": [...]}`. */
 function isErroredBody(body: unknown): boolean {
   if (body === null || typeof body !== 'object') return false;
-  const { status, result } = body as { status?: unknown; result?: unknown };
+  const { status, result, errors } = body as {
+    status?: unknown;
+    result?: unknown;
+    errors?: unknown;
+  };
+  if (Array.isArray(errors) && errorEntriesOf(body).length > 0) return true;
   return status === 'errored' || status === 'error' || result === 'errored' || result === 'error';
 }
 

@@ -35,12 +35,15 @@ export interface ListParams {
   sort_direction?: SortDirection | undefined;
 }
 
-/** One page of a list and the token of the next one. */
-export interface Page<T> {
+/**
+ * One page of a list and how to ask for the next one: v1's `next_page` token (a string), or
+ * v2's next page number (`Page<T, number>`).
+ */
+export interface Page<T, Next = string> {
   /** The items of this page. */
   items: T[];
-  /** Pass as `from` to get the next page; undefined on the last page. */
-  nextPage: string | undefined;
+  /** Pass as `from` (v1) or `page` (v2) to get the next page; undefined on the last page. */
+  nextPage: Next | undefined;
 }
 
 /** A company (Pact's "project"): the owner of channels and conversations. */

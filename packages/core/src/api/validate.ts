@@ -27,6 +27,37 @@ export function requireId(name: string, value: unknown): number {
   return id;
 }
 
+/**
+ * Checks an optional boolean parameter: a plain-JS caller's `"false"` or `0` would reach Pact as
+ * something else than meant, so anything but true, false or undefined is refused.
+ */
+export function optionalBoolean(name: string, value: unknown): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new PactArgumentError(`${name} must be true or false, got ${show(value)}`);
+  }
+  return value;
+}
+
+/** Checks an absolute http or https URL and returns it as written. */
+export function requireHttpUrl(name: string, value: unknown): string {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    // The value itself stays out of the message: a webhook URL may carry its secret.
+    const got = url
+      ? `a ${url.protocol.slice(0, -1)}: URL`
+      : typeof value === 'string'
+        ? 'a string that is not an absolute URL'
+        : show(value);
+    throw new PactArgumentError(`${name} must be an absolute http or https URL, got ${got}`);
+  }
+  return value as string;
+}
+
 /** Checks a required string, optionally bounded in length. */
 export function requireString(name: string, value: unknown, maxLength?: number): string {
   if (typeof value !== 'string' || value.length === 0) {

@@ -1,10 +1,11 @@
+import { dataAnswer, missing, type AnswerReader } from '../answers.js';
 import { PactArgumentError } from '../errors.js';
 import { multipartBody, type FileInput } from '../multipart.js';
 import type { ApiContext } from '../pagination.js';
 import type { RequestOptions } from '../request.js';
 import type { ExternalIdResult } from '../types.js';
-import { requireId, show } from '../validate.js';
-import { asId, externalIdOf } from './results.js';
+import { optionalBoolean, requireId, show } from '../validate.js';
+import { asId } from './results.js';
 
 /** Size of an image or video, so Pact's mobile app can lay it out before it loads. */
 export interface AttachmentMetadata {
@@ -22,9 +23,12 @@ export interface UploadOptions {
 
 /**
  * What `attachments.upload` takes: a file (`{ path }`, or `{ data }` holding bytes, a Blob or a
- * stream) sent as multipart, or a `file_url` for Pact to fetch.
+ * stream) sent as multipart, or a `file_url` for Pact to fetch — one of them, never both.
  */
-export type UploadParams = (FileInput | { file_url: string }) & UploadOptions;
+export type UploadParams = (
+  (FileInput & { file_url?: never }) | { file_url: string; path?: never; data?: never }
+) &
+  UploadOptions;
 
 function checkFileUrl(value: unknown): string {
   let url: URL | undefined;
@@ -37,6 +41,18 @@ function checkFileUrl(value: unknown): string {
     throw new PactArgumentError(`file_url must be an http or https URL, got ${show(value)}`);
   }
   return url.toString();
+}
+
+/**
+ * Refuses a file together with a `file_url`: Pact's reference calls them exclusive, and sending
+ * one would silently drop the other. Shared by the v1 and v2 uploads.
+ */
+export function checkOneSource(params: object): void {
+  if ('file_url' in params && ('path' in params || 'data' in params)) {
+    throw new PactArgumentError(
+      'an upload takes a file ({ path } or { data }) or a file_url, not both: Pact accepts only one of them',
+    );
+  }
 }
 
 /** The reference's `metadata`: `{"data":{"width","height"}}` — an object in JSON, its text in a form. */
@@ -57,16 +73,15 @@ function metadataField(
  * The attachment id of an upload's answer. The reference shows it both as `data.external_id` and
  * as `data.conversation.external_id`; a send with a wrong id would go out without its file.
  */
-function attachmentIdOf(body: unknown): ExternalIdResult {
-  const result = externalIdOf(body);
-  if (asId(result.external_id) !== null) return result;
-  const nested = (result as { conversation?: { external_id?: unknown } }).conversation;
+const attachmentIdOf: AnswerReader<ExternalIdResult> = (body) => {
+  const data = dataAnswer('attachments.upload', body);
+  const direct = asId(data.external_id);
+  if (direct !== null) return { ...data, external_id: direct };
+  const nested = (data as { conversation?: { external_id?: unknown } }).conversation;
   const id = asId(nested?.external_id);
-  if (id === null) {
-    throw new Error(`Pact's answer to an upload carries no attachment id: ${show(body)}`);
-  }
-  return { ...result, external_id: id };
-}
+  if (id === null) missing('attachments.upload', 'data.external_id (the attachment id)', body);
+  return { ...data, external_id: id };
+};
 
 /** `client.attachments`: files to send in a conversation's messages. */
 export class AttachmentsApi {
@@ -91,17 +106,21 @@ export class AttachmentsApi {
         `upload needs { path }, { data } or { file_url }, got ${show(params)}`,
       );
     }
+    checkOneSource(params);
     const metadata = metadataField(params.metadata);
-    const pushToTalk = params.push_to_talk;
-    if (pushToTalk !== undefined && typeof pushToTalk !== 'boolean') {
-      throw new PactArgumentError(`push_to_talk must be true or false, got ${show(pushToTalk)}`);
-    }
+    const pushToTalk = optionalBoolean('push_to_talk', params.push_to_talk);
     const budgetKey = this.#api.budgetKey(options);
     if ('file_url' in params) {
       const json = { file_url: checkFileUrl(params.file_url), push_to_talk: pushToTalk, metadata };
-      return attachmentIdOf(
-        await this.#api.call({ method: 'POST', path, json, effect: 'create', budgetKey, options }),
-      );
+      return this.#api.call({
+        method: 'POST',
+        path,
+        json,
+        effect: 'create',
+        budgetKey,
+        options,
+        read: attachmentIdOf,
+      });
     }
     if (!('path' in params) && !('data' in params)) {
       throw new PactArgumentError(
@@ -112,14 +131,14 @@ export class AttachmentsApi {
       push_to_talk: pushToTalk === undefined ? undefined : String(pushToTalk),
       metadata: metadata === undefined ? undefined : JSON.stringify(metadata),
     };
-    const body = await this.#api.call({
+    return this.#api.call({
       method: 'POST',
       path,
       multipart: () => multipartBody(fields, 'file', params),
       effect: 'create',
       budgetKey,
       options,
+      read: attachmentIdOf,
     });
-    return attachmentIdOf(body);
   }
 }

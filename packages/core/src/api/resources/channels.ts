@@ -1,4 +1,5 @@
 import { PactArgumentError } from '../errors.js';
+import { asRecord, missing, noAnswer, objectAnswer } from '../answers.js';
 import { dataOf, fetchPage, iteratePages, queryString, type ApiContext } from '../pagination.js';
 import type { RequestOptions } from '../request.js';
 import type {
@@ -12,9 +13,16 @@ import type {
   TelegramCodeResult,
   WhatsAppCodeResult,
 } from '../types.js';
-import { requireId, requireOneOf, requireString, show, toUnixSeconds } from '../validate.js';
+import {
+  optionalBoolean,
+  requireId,
+  requireOneOf,
+  requireString,
+  show,
+  toUnixSeconds,
+} from '../validate.js';
 import { requirePhone } from './phone.js';
-import { externalIdOf } from './results.js';
+import { externalIdAnswer, jobAnswer } from './results.js';
 
 /** A timestamp Pact accepts for `sync_messages_from`: a Date or Unix seconds, not older than a month. */
 export type SyncFrom = Date | number;
@@ -161,7 +169,8 @@ export interface TemplateParams {
 
 /** The first message to a phone number: text on WhatsApp, a template on WhatsApp Business. */
 export type FirstMessageParams =
-  { phone: string; message: string } | { phone: string; template: TemplateParams };
+  | { phone: string; message: string; template?: never }
+  | { phone: string; template: TemplateParams; message?: never };
 
 /** Periods Instagram Business can synchronize. */
 export type InstagramSyncPeriod = 'day' | 'week' | 'month' | 'all';
@@ -192,8 +201,9 @@ function channelBody(params: CreateChannelParams): Record<string, unknown> {
   }
   switch (provider) {
     case 'whatsapp': {
-      const { phone } = params as WhatsAppChannelParams;
+      const { phone, do_not_mark_as_read } = params as WhatsAppChannelParams;
       if (phone !== undefined) body.phone = requirePhone('phone', phone);
+      optionalBoolean('do_not_mark_as_read', do_not_mark_as_read);
       break;
     }
     case 'whatsapp_business': {
@@ -267,14 +277,14 @@ export class ChannelsApi {
   /** Connects a channel; the parameters depend on the provider. Pact allows one channel per provider. */
   async create(params: CreateChannelParams, options?: RequestOptions): Promise<ExternalIdResult> {
     const json = channelBody(params);
-    const body = await this.#api.call({
+    return this.#api.call({
       method: 'POST',
       path: this.#path(options),
       json,
       effect: 'create',
       options,
+      read: externalIdAnswer('channels.create'),
     });
-    return externalIdOf(body);
   }
 
   /** Changes a channel's credentials (a token, or login and password). */
@@ -289,14 +299,14 @@ export class ChannelsApi {
         `channel update needs at least one parameter (token, or login and password), got ${show(params)}`,
       );
     }
-    const body = await this.#api.call({
+    return this.#api.call({
       method: 'PUT',
       path,
       json: params,
       effect: 'update',
       options,
+      read: externalIdAnswer('channels.update'),
     });
-    return externalIdOf(body);
   }
 
   /** Deletes (disables) a channel. */
@@ -306,6 +316,7 @@ export class ChannelsApi {
       path: this.#path(options, channelId),
       effect: 'update',
       options,
+      read: noAnswer('channels.delete'),
     });
   }
 
@@ -348,13 +359,29 @@ export class ChannelsApi {
         );
       }
     }
-    return (await this.#api.call({
+    const { provider } = params;
+    return this.#api.call({
       method: 'POST',
       path,
       json: params,
       effect: 'create',
       options,
-    })) as WhatsAppCodeResult | TelegramCodeResult | InstagramCodeResult;
+      read: (body) => {
+        const answer = objectAnswer('channels.requestCode', body);
+        // What each provider's answer is for: the code to type, the code's session, the outcome.
+        if (provider === 'whatsapp' && typeof answer.code !== 'string')
+          missing('channels.requestCode', 'code (the code to type into WhatsApp)', body);
+        if (
+          provider === 'telegram_personal' &&
+          answer.code_length === undefined &&
+          answer.session_id === undefined
+        )
+          missing('channels.requestCode', 'code_length or session_id', body);
+        if (provider === 'instagram' && typeof answer.result !== 'string')
+          missing('channels.requestCode', 'result', body);
+        return answer as unknown as WhatsAppCodeResult | TelegramCodeResult | InstagramCodeResult;
+      },
+    });
   }
 
   /** Submits the code (or password) that `requestCode` led to. May answer with a further step to take. */
@@ -382,13 +409,18 @@ export class ChannelsApi {
         }
       }
     }
-    return (await this.#api.call({
+    return this.#api.call({
       method: 'POST',
       path,
       json: confirmBody(params),
       effect: 'create',
       options,
-    })) as ConfirmResult;
+      read: (body) => {
+        const answer = objectAnswer('channels.confirm', body);
+        if (typeof answer.result !== 'string') missing('channels.confirm', 'result', body);
+        return answer as unknown as ConfirmResult;
+      },
+    });
   }
 
   /** Instagram Business step 4: picks the Facebook page (`page_id`) whose Instagram account to use. */
@@ -410,6 +442,10 @@ export class ChannelsApi {
       path: path + queryString({ page_id: params.page_id, sync_period: params.sync_period }),
       effect: 'update',
       options,
+      read: (body) => {
+        noAnswer('channels.enableInstagramPage')(body);
+        return body;
+      },
     });
   }
 
@@ -425,8 +461,13 @@ export class ChannelsApi {
     const path = this.#path(options, channelId, '/conversations');
     const phone = requirePhone('phone', params?.phone);
     let json: Record<string, unknown>;
-    if ('template' in params) {
-      const { template } = params;
+    const { template } = params;
+    if (template !== undefined) {
+      if (params.message !== undefined) {
+        throw new PactArgumentError(
+          'a first message takes a template (WhatsApp Business) or a message (text), not both: the template is what WhatsApp Business delivers, so the text would be lost',
+        );
+      }
       requireString('template.id', template?.id);
       requireString('template.language_code', template?.language_code);
       if (!Array.isArray(template.parameters)) {
@@ -440,15 +481,15 @@ export class ChannelsApi {
       // The reference names the field `message` in its table and `text` in its example: send both.
       json = { phone, message, text: message };
     }
-    const body = await this.#api.call({
+    return this.#api.call({
       method: 'POST',
       path,
       json,
       effect: 'create',
       budgetKey: this.#api.budgetKey(options),
       options,
+      read: jobAnswer('channels.sendFirstMessage'),
     });
-    return dataOf(body) as unknown as Job;
   }
 
   /** Whether a phone number has a WhatsApp account. */
@@ -456,9 +497,19 @@ export class ChannelsApi {
     const path =
       this.#path(options, channelId, '/user_exists') +
       queryString({ phone: requirePhone('phone', phone) });
-    const body = (await this.#api.call({ method: 'GET', path, effect: 'read', options })) as {
-      exists?: unknown;
-    };
-    return (body?.exists ?? dataOf(body).exists) === true;
+    return this.#api.call({
+      method: 'GET',
+      path,
+      effect: 'read',
+      options,
+      read: (body) => {
+        // The reference puts `exists` beside `status`; `data.exists` is read as well.
+        const exists =
+          objectAnswer('channels.userExists', body).exists ?? asRecord(dataOf(body))?.exists;
+        if (typeof exists !== 'boolean')
+          missing('channels.userExists', 'exists (true or false)', body);
+        return exists;
+      },
+    });
   }
 }

@@ -1,8 +1,8 @@
 import { fetchPage, iteratePages, type ApiContext } from '../pagination.js';
 import type { RequestOptions } from '../request.js';
 import type { Company, ExternalIdResult, ListParams, Page } from '../types.js';
-import { requireString } from '../validate.js';
-import { externalIdOf } from './results.js';
+import { optionalBoolean, requireString } from '../validate.js';
+import { externalIdAnswer } from './results.js';
 
 /** Fields of a new company. */
 export interface CreateCompanyParams {
@@ -47,26 +47,27 @@ export class CompaniesApi {
   /** Creates a company. */
   async create(params: CreateCompanyParams, options?: RequestOptions): Promise<ExternalIdResult> {
     requireString('name', params?.name, 255);
-    const body = await this.#api.call({
+    return this.#api.call({
       method: 'POST',
       path: '/p1/companies',
       json: params,
       effect: 'create',
       options,
+      read: externalIdAnswer('companies.create'),
     });
-    return externalIdOf(body);
   }
 
   /** Changes the company of `options.companyId` (or the client's), for instance its `webhook_url`. */
   async update(params: UpdateCompanyParams, options?: RequestOptions): Promise<ExternalIdResult> {
     if (params?.name !== undefined) requireString('name', params.name, 255);
-    const body = await this.#api.call({
+    optionalBoolean('hidden', params?.hidden);
+    return this.#api.call({
       method: 'PUT',
       path: this.#api.companyPath(options),
       json: params,
       effect: 'update',
       options,
+      read: externalIdAnswer('companies.update'),
     });
-    return externalIdOf(body);
   }
 }

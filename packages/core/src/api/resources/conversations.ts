@@ -1,9 +1,11 @@
 import { PactArgumentError } from '../errors.js';
-import { dataOf, fetchPage, iteratePages, type ApiContext } from '../pagination.js';
+import { noAnswer } from '../answers.js';
+import { fetchPage, iteratePages, type ApiContext } from '../pagination.js';
 import type { RequestOptions } from '../request.js';
 import type { Conversation, ListParams, Page } from '../types.js';
-import { requireId, requireOneOf, requireString, show } from '../validate.js';
+import { optionalBoolean, requireId, requireOneOf, requireString, show } from '../validate.js';
 import { requirePhone } from './phone.js';
+import { conversationAnswer } from './results.js';
 
 /** Parameters of `conversations.create`: a WhatsApp number, or a Telegram Personal user and first text. */
 export type CreateConversationParams =
@@ -16,11 +18,6 @@ export type CreateConversationParams =
       /** Sync the first message to CRM integrations. Pact's default is true. */
       send_to_crm?: boolean | undefined;
     };
-
-function conversationOf(body: unknown): Conversation {
-  const data = dataOf(body);
-  return (data.conversation ?? data) as Conversation;
-}
 
 /** `client.conversations`: the company's 1:1 conversations. */
 export class ConversationsApi {
@@ -72,28 +69,29 @@ export class ConversationsApi {
         username: requireString('username', p.username),
         text: requireString('text', p.text),
         phone: p.phone === undefined ? undefined : requirePhone('phone', p.phone),
+        send_to_crm: optionalBoolean('send_to_crm', p.send_to_crm),
       };
     }
-    const body = await this.#api.call({
+    return this.#api.call({
       method: 'POST',
       path: this.#path(options),
       json,
       effect: 'create',
       budgetKey: provider === 'telegram_personal' ? this.#api.budgetKey(options) : undefined,
       options,
+      read: conversationAnswer('conversations.create'),
     });
-    return conversationOf(body);
   }
 
   /** One conversation's details. */
   async get(conversationId: number, options?: RequestOptions): Promise<Conversation> {
-    const body = await this.#api.call({
+    return this.#api.call({
       method: 'GET',
       path: this.#path(options, conversationId),
       effect: 'read',
       options,
+      read: conversationAnswer('conversations.get'),
     });
-    return conversationOf(body);
   }
 
   /** Assigns the conversation to a Pact user (or unassigns it with `null`). */
@@ -104,15 +102,15 @@ export class ConversationsApi {
   ): Promise<Partial<Conversation>> {
     const path = this.#path(options, conversationId, '/assign');
     if (assigneeId !== null) requireId('assigneeId', assigneeId);
-    const body = await this.#api.call({
+    return this.#api.call({
       method: 'PUT',
       path,
       // The reference takes an integer or nothing: unassigning leaves the field out.
       json: assigneeId === null ? {} : { assignee_id: assigneeId },
       effect: 'update',
       options,
+      read: conversationAnswer('conversations.assign'),
     });
-    return conversationOf(body);
   }
 
   /** Sets the conversation's note. */
@@ -120,7 +118,14 @@ export class ConversationsApi {
     const path = this.#path(options, conversationId, '/note');
     if (typeof note !== 'string')
       throw new PactArgumentError(`note must be a string, got ${show(note)}`);
-    await this.#api.call({ method: 'PUT', path, json: { note }, effect: 'update', options });
+    await this.#api.call({
+      method: 'PUT',
+      path,
+      json: { note },
+      effect: 'update',
+      options,
+      read: noAnswer('conversations.note'),
+    });
   }
 
   /** Blocks or unblocks Bitrix open lines for the conversation. */
@@ -133,13 +138,13 @@ export class ConversationsApi {
     if (enabled !== undefined && typeof enabled !== 'boolean') {
       throw new PactArgumentError(`enabled must be true or false, got ${show(enabled)}`);
     }
-    const body = await this.#api.call({
+    return this.#api.call({
       method: 'PUT',
       path,
       json: { enabled },
       effect: 'update',
       options,
+      read: conversationAnswer('conversations.toggleBitrixBlockOpenlines'),
     });
-    return conversationOf(body);
   }
 }

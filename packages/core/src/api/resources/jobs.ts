@@ -1,7 +1,8 @@
-import { dataOf, type ApiContext } from '../pagination.js';
+import type { ApiContext } from '../pagination.js';
 import type { RequestOptions } from '../request.js';
 import type { Job } from '../types.js';
 import { requireId } from '../validate.js';
+import { jobAnswer } from './results.js';
 
 /** `client.jobs`: delivery jobs of sent messages. */
 export class JobsApi {
@@ -14,8 +15,12 @@ export class JobsApi {
   /** A delivery job's state: `details.result` is `DELIVERED` or `NOT DELIVERED` once known. */
   async get(channelId: number, jobId: number, options?: RequestOptions): Promise<Job> {
     const path = `${this.#api.companyPath(options)}/channels/${requireId('channelId', channelId)}/jobs/${requireId('jobId', jobId)}`;
-    return dataOf(
-      await this.#api.call({ method: 'GET', path, effect: 'read', options }),
-    ) as unknown as Job;
+    return this.#api.call({
+      method: 'GET',
+      path,
+      effect: 'read',
+      options,
+      read: jobAnswer('jobs.get'),
+    });
   }
 }

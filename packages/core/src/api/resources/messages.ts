@@ -1,8 +1,9 @@
 import { PactArgumentError } from '../errors.js';
-import { dataOf, fetchPage, iteratePages, type ApiContext } from '../pagination.js';
+import { fetchPage, iteratePages, type ApiContext } from '../pagination.js';
 import type { RequestOptions } from '../request.js';
 import type { Job, ListParams, Message, Page } from '../types.js';
-import { checkButtons, requireId, show } from '../validate.js';
+import { checkButtons, optionalBoolean, requireId, show } from '../validate.js';
+import { jobAnswer } from './results.js';
 
 /** An interactive WhatsApp Business message: up to three reply buttons, by title. */
 export interface InteractiveButtons {
@@ -39,6 +40,7 @@ function checkMessage(params: SendMessageParams): void {
       throw new PactArgumentError(`attachments_ids must be an array of ids, got ${show(ids)}`);
     ids.forEach((id, i) => requireId(`attachments_ids[${i}]`, id));
   }
+  optionalBoolean('send_to_crm', params.send_to_crm);
   if (!message && !ids?.length) {
     throw new PactArgumentError(
       'a message needs text (message) or attachments (attachments_ids); got neither',
@@ -102,14 +104,14 @@ export class MessagesApi {
   ): Promise<Job> {
     const path = this.#path(options, conversationId);
     checkMessage(params);
-    const body = await this.#api.call({
+    return this.#api.call({
       method: 'POST',
       path,
       json: params,
       effect: 'create',
       budgetKey: this.#api.budgetKey(options),
       options,
+      read: jobAnswer('messages.send'),
     });
-    return dataOf(body) as unknown as Job;
   }
 }

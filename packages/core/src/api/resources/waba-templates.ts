@@ -18,6 +18,7 @@ export class WabaTemplatesApi {
       'waba_templates',
       params,
       options,
+      'wabaTemplates.list',
     );
   }
 
