@@ -27,3 +27,4 @@ export {
   UPDATE_KINDS,
 } from './webhook/update-kinds.js';
 export { sanitizeBody, MAX_WEBHOOK_DEPTH } from './webhook/json.js';
+export { RateBudgetTable } from './api/rate-budgets.js';

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RateBudgetTable, type RateLimiter, type RateLimitOptions } from '@pactbot/core';
+import type { RateLimiter, RateLimitOptions } from '@pactbot/core';
+import { RateBudgetTable } from '@pactbot/core/internal';
 import type { RedisClient } from './connection.js';
 import { guarded } from './errors.js';
 import type { KeyNames } from './keys.js';

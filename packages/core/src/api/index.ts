@@ -22,7 +22,6 @@ export {
   type RateLimitOptions,
 } from './rate-limit.js';
 export {
-  RateBudgetTable,
   DEFAULT_RATE_BUDGETS,
   budgetKey,
   type BudgetClass,

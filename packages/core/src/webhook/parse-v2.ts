@@ -14,12 +14,10 @@ import type {
   V2Attachment,
   V2Auth,
   V2AuthPage,
-  V2Contact,
   V2Conversation,
-  V2Message,
   V2MessageDetails,
-  V2Update,
-} from './v2-types.js';
+} from '../api/v2/types.js';
+import type { V2Contact, V2Update, V2WebhookMessage } from './v2-types.js';
 import { WebhookError } from './webhook-error.js';
 
 /** Types of v2 webhooks pactbot knows, for error messages. */
@@ -56,7 +54,7 @@ export function v2Conversation(label: string, value: Json, where = 'object'): V2
     sender_external_public_id: providerId(value.sender_external_public_id),
     provider: optString(value.provider) ?? 'unknown',
     avatar_url: stringOrNull(value.avatar_url),
-    created_at: stringOrNull(value.created_at),
+    created_at: optString(value.created_at) ?? '',
     last_updated_at: stringOrNull(value.last_updated_at),
     last_message_id: idOrNull(value.last_message_id),
     operational_state: optString(value.operational_state) ?? 'open',
@@ -98,7 +96,7 @@ function details(value: unknown): V2MessageDetails | null {
   return { ...value, result: optString(value.result) };
 }
 
-function message(label: string, body: Json): V2Message {
+function message(label: string, body: Json): V2WebhookMessage {
   const value = objectOf(label, body);
   const id = asId(value.id);
   if (id === undefined)
@@ -121,7 +119,7 @@ function message(label: string, body: Json): V2Message {
     conversation_id: requireId(label, value, 'conversation_id'),
     contact_id: idOrNull(value.contact_id),
     replied_to_id: providerId(value.replied_to_id),
-    created_at: stringOrNull(value.created_at),
+    created_at: optString(value.created_at) ?? '',
     external_created_at: stringOrNull(value.external_created_at),
     income,
     status: optString(value.status) ?? (income ? 'created' : 'sent'),
@@ -167,8 +165,8 @@ function auth(label: string, body: Json): V2Auth {
     state: optString(value.state) ?? 'initial',
     phone_number: providerId(value.phone_number),
     username: stringOrNull(value.username),
-    created_at: stringOrNull(value.created_at),
-    updated_at: stringOrNull(value.updated_at),
+    created_at: optString(value.created_at) ?? '',
+    updated_at: optString(value.updated_at) ?? '',
     sync_messages_at: stringOrNull(value.sync_messages_at),
     pages: Array.isArray(value.pages) ? value.pages.filter(isObject).map(page) : null,
     qr: optString(value.qr),

@@ -24,7 +24,7 @@ import type {
   V2ConversationChangeUpdate,
   V2ConversationCreateUpdate,
   V2ConversationDeleteUpdate,
-  V2Message,
+  V2WebhookMessage,
   V2MessageCreateUpdate,
   V2MessageStatusUpdate,
 } from './v2-types.js';
@@ -78,10 +78,10 @@ interface KindRow<U extends Update> {
 const isV1 = <U extends Update>(update: U): update is Extract<U, { data: unknown }> =>
   'data' in update;
 
-const inGroup = (message: V2Message): boolean => message.conversation?.group === true;
+const inGroup = (message: V2WebhookMessage): boolean => message.conversation?.group === true;
 
 /** A v2 message in v1's shape, so handlers read the same fields on either version. */
-function v2MessageData(message: V2Message): GroupMessageData {
+function v2MessageData(message: V2WebhookMessage): GroupMessageData {
   const type = message.conversation?.provider ?? 'unknown';
   const written = message.external_created_at ?? message.created_at;
   return {

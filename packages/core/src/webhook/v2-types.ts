@@ -5,134 +5,37 @@
  * with or without milliseconds, `reactions` as `null` or `[]`. Fields the reference does not list
  * are kept on the objects but not typed; read them with `unknownField(object, name)`.
  */
-import type { ChannelProvider } from '../api/types.js';
+import type { V2Auth, V2Conversation, V2Message } from '../api/v2/types.js';
 
-/** A time as v2 writes it: ISO 8601 in UTC, with or without milliseconds. */
-export type V2Time = string;
-
-/** Where a v2 message is in its life: incoming ones are `created`; outgoing ones go `sent` → `delivered`/`read`, or `error`. */
-export type V2MessageStatus = 'created' | 'sent' | 'delivered' | 'read' | 'error' | (string & {});
-
-/** A conversation as v2 webhooks carry it. Group chats are conversations with `group: true`. */
-export interface V2Conversation {
-  id: number;
-  company_id: number;
-  sender_name: string | null;
-  sender_phone: string | null;
-  sender_external_id: string | null;
-  sender_external_public_id: string | null;
-  /** The messenger: `whatsapp`, `whatsapp_business`, `telegram`, … */
-  provider: ChannelProvider;
-  avatar_url: string | null;
-  created_at: V2Time | null;
-  /** When the latest message was written; null before any. */
-  last_updated_at: V2Time | null;
-  last_message_id: number | null;
-  operational_state: 'open' | 'archived' | 'blocked' | (string & {});
-  replied_state: 'initialized' | 'replied' | 'unreplied' | (string & {});
-  group: boolean;
-}
-
-/** A file of a v2 message. */
-export interface V2Attachment {
-  id: number;
-  message_id?: number | null;
-  file_name?: string;
-  mime_type?: string;
-  size?: number;
-  attachment_url?: string;
-  preview_url?: string | null;
-  aspect_ratio?: number | null;
-  push_to_talk?: boolean | null;
-}
-
-/** Why an outgoing v2 message failed: `result` as v1's jobs had it, and the provider's own reason. */
-export interface V2MessageDetails {
-  result?: string;
-  internal_reason?: unknown;
-}
-
-/** Who wrote a v2 message: the customer (`external_id`) or the company's side (`internal_id`). */
+/** Who wrote a v2 message, as its webhook tells: the customer (`external_id`) or the company's side (`internal_id`). */
 export interface V2Contact {
-  id?: number;
-  internal_id?: number;
-  external_id?: string;
-  external_public_id?: string;
+  id?: number | undefined;
+  internal_id?: number | undefined;
+  external_id?: string | undefined;
+  external_public_id?: string | undefined;
   name?: string | null;
   avatar_url?: string | null;
   phone?: string | null;
 }
 
-/** A message in a v2 webhook. */
-export interface V2Message {
-  /** Pact's id of the message. */
-  id: number;
-  /** The provider's id; null until the provider confirmed an outgoing message. */
-  external_id: string | null;
-  company_id: number;
-  conversation_id: number;
-  contact_id: number | null;
-  replied_to_id: string | null;
-  created_at: V2Time | null;
-  external_created_at: V2Time | null;
-  income: boolean;
-  status: V2MessageStatus;
-  /** The text; null or empty when the message has only attachments. */
-  message: string | null;
-  reactions: unknown[] | null;
-  details: V2MessageDetails | null;
-  attachments: V2Attachment[];
-  delivery?: boolean | null;
-  deleted?: boolean;
+/** A message in a v2 webhook: the message object, with its contact and (in current payloads) its conversation. */
+export interface V2WebhookMessage extends V2Message {
   contact?: V2Contact | undefined;
-  /** The conversation, in current payloads; older ones lack it. */
+  /** The conversation; older payloads lack it. */
   conversation?: V2Conversation | undefined;
-}
-
-/** A page of a provider account connected through OAuth (VK communities, Facebook pages). */
-export interface V2AuthPage {
-  id: number;
-  auth_id?: number;
-  company_id?: number;
-  external_id: string | number;
-  name: string;
-  enabled: boolean;
-  oauth_provider_url?: string;
-}
-
-/** A connected messenger account ("auth", v2's name for a channel). */
-export interface V2Auth {
-  id: number;
-  company_id: number;
-  provider: ChannelProvider;
-  /** `enabled` (connected), `disabled`, or `initial` while it is being confirmed. */
-  state: 'enabled' | 'disabled' | 'initial' | (string & {});
-  phone_number?: string | null;
-  username?: string | null;
-  created_at?: V2Time | null;
-  updated_at?: V2Time | null;
-  sync_messages_at?: V2Time | null;
-  pages?: V2AuthPage[] | null;
-  /** A QR code to scan, as a complete `data:` URL; re-sent when it expires. */
-  qr?: string;
-  /** A pairing code to type on the phone. */
-  code?: string;
-  /** Where to send the user to grant access. */
-  oauth_provider_url?: string;
-  settings?: Record<string, unknown>;
 }
 
 /** A message arrived (`income: true`, status `created`) or the company's message was accepted (`income: false`, status `sent`). */
 export interface V2MessageCreateUpdate {
   event: 'create';
   type: 'message';
-  object: V2Message;
+  object: V2WebhookMessage;
 }
 /** An outgoing message's status changed: `delivered`, `read`, or `error` with `details`. */
 export interface V2MessageStatusUpdate {
   event: 'update';
   type: 'message';
-  object: V2Message;
+  object: V2WebhookMessage;
 }
 /** A conversation was created (a group chat when `object.group`). */
 export interface V2ConversationCreateUpdate {

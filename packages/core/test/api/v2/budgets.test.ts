@@ -4,11 +4,11 @@ import {
   LocalRateLimiter,
   PactArgumentError,
   PactClient,
-  RateBudgetTable,
   budgetKey,
   type RateLimiter,
   type RateLimitOptions,
 } from '@pactbot/core';
+import { RateBudgetTable } from '@pactbot/core/internal';
 import { startPactStub, type PactStub } from '../../../../../test/support/pact-stub.js';
 import { assembledAuthAnswers, referenceV2 as ref } from './reference-v2.js';
 
