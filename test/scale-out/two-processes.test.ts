@@ -5,6 +5,7 @@ import { session, type Context, type SessionFlavor } from '@pactbot/core';
 import { RedisSessionStore, redisState, type RedisState } from '@pactbot/session-redis';
 import { acceptSends, startBot, type BotFixture } from '../support/bot-fixture.js';
 import { deliverLikePact } from '../support/deliver.js';
+import { countHandled } from '../support/handled.js';
 import { startPactStub, type PactStub } from '../support/pact-stub.js';
 import { messageNew } from '../support/webhooks.js';
 
@@ -90,12 +91,16 @@ describe('two bot processes on one Redis', () => {
   it('handle 200 updates of one conversation, each delivered to both at once, once each and in order', async () => {
     cluster = await startTwo();
     const [a, b] = cluster.bots;
-    await Promise.all(
+    const handled = countHandled(a!.bot, b!.bot);
+    const answers = await Promise.all(
       Array.from({ length: 200 }, (_, i) => {
         const body = messageNew({ conversationId: 9, text: `u${i}` });
         return Promise.all([a!.post(body), b!.post(body)]);
       }),
     );
+    // Each update is queued in the durable inbox once; both deliveries are answered 200 for it.
+    expect(answers.flat().every((answer) => answer.status === 200)).toBe(true);
+    await handled.reach(200);
     expect(cluster.handled).toHaveLength(200);
     expect(new Set(cluster.handled).size).toBe(200);
     expect(await sessionCount(cluster, 9)).toBe(200);
@@ -108,6 +113,7 @@ describe('two bot processes on one Redis', () => {
   it('recover from a killed Redis connection without losing an update', async () => {
     cluster = await startTwo();
     const [a, b] = cluster.bots;
+    const handled = countHandled(a!.bot, b!.bot);
     const admin = client();
     cluster.clients.push(admin);
     let cut = 0;
@@ -127,6 +133,7 @@ describe('two bot processes on one Redis', () => {
     const statuses = await Promise.all(deliveries);
     expect(cut).toBeGreaterThanOrEqual(2);
     expect(statuses.every((s) => s.at(-1) === 200)).toBe(true);
+    await handled.reach(100);
     expect(new Set(cluster.handled)).toEqual(
       new Set(Array.from({ length: 100 }, (_, i) => `k${i}`)),
     );
@@ -138,12 +145,14 @@ describe('two bot processes on one Redis', () => {
     const two = await startTwo({ rate: { sends: 4, perMs: 400 } });
     cluster = two;
     const [a, b] = two.bots;
+    const handled = countHandled(a!.bot, b!.bot);
     const startedAt = Date.now();
     await Promise.all(
       Array.from({ length: 16 }, (_, i) =>
         (i % 2 ? a! : b!).post(messageNew({ conversationId: 100 + i, text: `r${i}` })),
       ),
     );
+    await handled.reach(16);
     expect(two.stub.requests.filter((r) => r.method === 'POST')).toHaveLength(16);
     const grants = two.grants.sort((x, y) => x - y);
     expect(grants).toHaveLength(16);

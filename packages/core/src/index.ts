@@ -66,7 +66,13 @@ export type {
   ConversationLock,
   Fence,
   ClaimOptions,
+  ClaimResult,
   LockOptions,
+  DurableInbox,
+  InboxAdmission,
+  InboxEntry,
+  InboxOptions,
+  InboxTurn,
 } from './state/types.js';
 export type {
   BotEvents,

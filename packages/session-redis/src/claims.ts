@@ -1,4 +1,4 @@
-import type { ClaimOptions, UpdateClaim } from '@pactbot/core';
+import type { ClaimOptions, ClaimResult, UpdateClaim } from '@pactbot/core';
 import type { RedisClient } from './connection.js';
 import { guarded } from './errors.js';
 import type { KeyNames } from './keys.js';
@@ -7,7 +7,7 @@ import { LuaScript } from './lua-script.js';
 /**
  * Claims an update: KEYS[1] claim; ARGV claimer's token, lease ms. Answers 1 when the update is
  * now (or already was) this claimer's — a command re-sent after a dropped connection must not turn
- * our own claim into a duplicate — and 0 when someone handled it or is handling it.
+ * our own claim into a duplicate —, 2 when it was handled, and 0 when someone is handling it.
  */
 const CLAIM = new LuaScript(`
 local held = redis.call('GET', KEYS[1])
@@ -16,6 +16,7 @@ if not held then
   return 1
 end
 if held == ARGV[1] then return 1 end
+if held == 'done' then return 2 end
 return 0`);
 
 /** Extends claims still held by their claimer: KEYS[1] claim; ARGV token, lease ms. */
@@ -59,12 +60,19 @@ export class RedisClaims {
 
   /** Claims an update; undefined when it is a duplicate. */
   async claim(id: string, options: ClaimOptions): Promise<UpdateClaim | undefined> {
+    const result = await this.claimUpdate(id, options);
+    return result.status === 'claimed' ? result.claim : undefined;
+  }
+
+  /** Claims an update, or says whether it was handled or someone is handling it. */
+  async claimUpdate(id: string, options: ClaimOptions): Promise<ClaimResult> {
     const key = this.#keys.claim(id);
     const token = `${this.#owner}:${++this.#sequence}`;
     const won = await guarded('claim', () =>
       CLAIM.run(this.#redis, [key], [token, options.leaseMs]),
     );
-    if (won !== 1) return undefined;
+    if (won === 2) return { status: 'done' };
+    if (won !== 1) return { status: 'held' };
     this.#held.set(key, { token, leaseMs: options.leaseMs });
     this.#startHeartbeat(options.leaseMs);
     const settle = (script: LuaScript, args: Array<string | number>, what: string) => {
@@ -74,8 +82,11 @@ export class RedisClaims {
       });
     };
     return {
-      complete: () => settle(COMPLETE, [token, options.ttlMs], 'claim completion'),
-      release: () => settle(RELEASE, [token], 'claim release'),
+      status: 'claimed',
+      claim: {
+        complete: () => settle(COMPLETE, [token, options.ttlMs], 'claim completion'),
+        release: () => settle(RELEASE, [token], 'claim release'),
+      },
     };
   }
 

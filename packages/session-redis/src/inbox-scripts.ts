@@ -92,3 +92,7 @@ return redis.call('ZADD', KEYS[1], 'GT', now + tonumber(ARGV[2]), ARGV[1])`);
 /** Lines of the index due to be looked at. KEYS: index. ARGV: most to answer. */
 export const DUE = new LuaScript(`${NOW_MS}
 return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(ARGV[1]))`);
+
+/** Makes a line due at once, earlier than it was to be if need be. KEYS: index. ARGV: line. */
+export const DUE_NOW = new LuaScript(`${NOW_MS}
+return redis.call('ZADD', KEYS[1], now, ARGV[1])`);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { session, type Context, type SessionFlavor } from '@pactbot/core';
 import { RedisSessionStore, redisState } from '@pactbot/session-redis';
 import { startBot } from '../../../test/support/bot-fixture.js';
+import { countHandled } from '../../../test/support/handled.js';
 import { messageNew } from '../../../test/support/webhooks.js';
 import { startClusterNode } from './cluster-server.js';
 import { testPrefix } from './redis.js';
@@ -35,6 +36,7 @@ describe('on Redis Cluster', () => {
     );
     const errors: unknown[] = [];
     fixture.bot.events.on('error', ({ error }) => errors.push(error));
+    const handled = countHandled(fixture.bot);
     for (const conversationId of [1, 2]) {
       for (let i = 0; i < 3; i++)
         expect(
@@ -46,6 +48,7 @@ describe('on Redis Cluster', () => {
         ).toBe(200);
     }
     await fixture.post(messageNew({ conversationId: 2, channelType: 'telegram', text: '1' }));
+    await handled.reach(7);
     expect(errors).toEqual([]);
     expect(await store.get('42:conversation:1')).toEqual({ visits: 3 });
     expect(fixture.sends().at(-1)?.body.message).toBe('pressed after 3 visits');
