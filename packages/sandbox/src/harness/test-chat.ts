@@ -1,5 +1,5 @@
-import type { Bot, ErrorInfo, Update } from '@pactbot/core';
-import { conversationIdOf } from '@pactbot/core/internal';
+import type { Bot, BotState, ErrorInfo, Update, UpdateInfo } from '@pactbot/core';
+import { conversationIdOf, messageOf } from '@pactbot/core/internal';
 import type { ChatMessage } from '../chat-view.js';
 import type { Customer, CustomerFile, WriteOutcome } from '../customer.js';
 import type { LocationRecord } from '../store/records.js';
@@ -10,6 +10,8 @@ import { TestFlow, type ChatActions, type Step } from './test-flow.js';
 /** What a test chat needs of its bot: its events, to see handlers fail. */
 export interface ObservedBot {
   readonly events: Bot['events'];
+  /** Its coordination state: with a durable inbox, a step waits for the update to be handled. */
+  readonly state?: Pick<BotState, 'inbox'> | undefined;
 }
 
 const conversationOf = (update: Update | undefined): number | undefined =>
@@ -113,18 +115,39 @@ export class TestChat {
 
   async #run(action: string, write: () => Promise<WriteOutcome>): Promise<Step> {
     const errors: unknown[] = [];
+    // Messages of this customer the bot finished (handled, or failed on), by id: a bot with a
+    // durable inbox answers the webhook before it runs the update, so the step waits for this.
+    const finished = new Set<string>();
+    let wake: (() => void) | undefined;
+    const finish = (update: Update | undefined) => {
+      const id = update === undefined ? undefined : messageOf(update)?.external_id;
+      if (id === undefined) return;
+      finished.add(String(id));
+      wake?.();
+    };
     const onError = (info: ErrorInfo) => {
       const conversation = conversationOf(info.update);
       if (conversation === undefined || conversation === this.conversationId)
         errors.push(info.error);
+      if (conversation === this.conversationId) finish(info.update);
+    };
+    const onHandled = (info: UpdateInfo) => {
+      if (conversationOf(info.update) === this.conversationId) finish(info.update);
     };
     const { events } = this.#bot;
     events.on('error', onError);
+    events.on('handled', onHandled);
     let outcome: WriteOutcome;
     try {
       outcome = await write();
+      // With a durable inbox the answer came once the update was queued, not handled.
+      if (outcome.delivered && this.#bot.state?.inbox !== undefined) {
+        const id = String(outcome.message.id);
+        while (!finished.has(id)) await new Promise<void>((resolve) => (wake = resolve));
+      }
     } finally {
       events.off('error', onError);
+      events.off('handled', onHandled);
     }
     const replies = this.customer
       .messages()
