@@ -185,6 +185,7 @@ export class RedisInbox implements DurableInbox {
     const turnFor = (stored: string): InboxTurn => {
       const entry = decode(line, stored);
       let settled = false;
+      let completed = false;
       return {
         entry,
         fence: { key: line, token: ticket },
@@ -195,30 +196,39 @@ export class RedisInbox implements DurableInbox {
           }
           return !held.lost.signal.aborted;
         },
+        // Safe to call again after a failure: COMPLETE finds its entry gone and repeats nothing,
+        // and a line found empty is let go of by FINISH, which may be tried again as well.
         complete: async () => {
-          if (settled) throw new Error(`the entry ${entry.id} of ${line} was settled already`);
-          const answer = (await guarded('inbox completion', () =>
-            COMPLETE.run(
-              this.#redis,
-              [keys.owner, keys.queue, this.#keys.inboxClaim(line, entry.id)],
-              [token, `${entry.id}\n`, options.dedupTtlMs, options.leaseMs, IDLE_TTL_MS],
-            ),
-          )) as [string, string?];
-          settled = true;
-          if (answer[0] === 'lost') {
-            held.lost.abort(lostError(line));
-            letGo();
-            throw lostError(line);
+          if (!completed) {
+            const answer = (await guarded('inbox completion', () =>
+              COMPLETE.run(
+                this.#redis,
+                [keys.owner, keys.queue, this.#keys.inboxClaim(line, entry.id)],
+                [token, `${entry.id}\n`, options.dedupTtlMs, options.leaseMs, IDLE_TTL_MS],
+              ),
+            )) as [string, string?];
+            if (answer[0] === 'lost') {
+              settled = true;
+              held.lost.abort(lostError(line));
+              letGo();
+              throw lostError(line);
+            }
+            completed = true;
+            held.extendedAt = Date.now();
+            if (answer[0] === 'next') {
+              settled = true;
+              return turnFor(answer[1]!);
+            }
           }
-          held.extendedAt = Date.now();
-          if (answer[0] === 'next') return turnFor(answer[1]!);
-          let next: string | undefined;
-          try {
-            next = await this.#finish(line, token, options);
-          } catch (error) {
-            letGo();
+          const next = await this.#finish(line, token, options).catch((error: unknown) => {
+            if (error instanceof TurnLostError) {
+              settled = true;
+              held.lost.abort(error);
+              letGo();
+            }
             throw error;
-          }
+          });
+          settled = true;
           if (next) return turnFor(next);
           letGo();
           return undefined;
@@ -281,6 +291,11 @@ export class RedisInbox implements DurableInbox {
   }
 }
 
-function lostError(line: string): Error {
-  return new Error(`the turn of ${line} lapsed and passed to another holder`);
+/** The turn of a line passed to another holder while this one still acted on it. */
+class TurnLostError extends Error {
+  override name = 'TurnLostError';
+}
+
+function lostError(line: string): TurnLostError {
+  return new TurnLostError(`the turn of ${line} lapsed and passed to another holder`);
 }

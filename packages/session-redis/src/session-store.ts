@@ -1,6 +1,6 @@
 import type { SessionStore, SessionWriteOptions } from '@pactbot/core';
 import { connect, type RedisClient, type RedisInput } from './connection.js';
-import { guarded, SessionConflictError } from './errors.js';
+import { guarded, persistent, SessionConflictError } from './errors.js';
 import { KeyNames } from './keys.js';
 import { LuaScript } from './lua-script.js';
 
@@ -10,6 +10,12 @@ export interface RedisSessionStoreOptions {
   prefix?: string | undefined;
   /** A session unused this long expires, in ms; every write refreshes it. Default 30 days; 0 keeps sessions forever. */
   ttlMs?: number | undefined;
+  /**
+   * How long a write keeps trying through an outage of Redis (a restart, a failover), in ms,
+   * before it fails. A failed write fails its update, which then runs again — repeating its
+   * replies — so it is worth waiting out a short outage. Default 10 000.
+   */
+  writeRetryMs?: number | undefined;
 }
 
 /**
@@ -44,11 +50,13 @@ export class RedisSessionStore<S = unknown> implements SessionStore<S> {
   readonly #keys: KeyNames;
   readonly #ttlMs: number;
   readonly #owned: boolean;
+  readonly #retryMs: number;
 
   constructor(redis: RedisInput, options: RedisSessionStoreOptions = {}) {
     ({ redis: this.#redis, owned: this.#owned } = connect(redis));
     this.#keys = new KeyNames(options.prefix ?? 'pactbot:');
     this.#ttlMs = options.ttlMs ?? 30 * 24 * 60 * 60 * 1000;
+    this.#retryMs = options.writeRetryMs ?? 10_000;
   }
 
   /** The session under `key`, or undefined. */
@@ -66,7 +74,7 @@ export class RedisSessionStore<S = unknown> implements SessionStore<S> {
     // A fence comes only with a session kept under its conversation's key (see `session()`), so
     // the fence's key and the session's share a hash slot.
     if (fence) {
-      const written = await guarded('session write', () =>
+      const written = await persistent('session write', this.#retryMs, () =>
         FENCED_SET.run(
           this.#redis,
           [this.#keys.session(key), this.#keys.fence(fence.key)],
@@ -76,7 +84,7 @@ export class RedisSessionStore<S = unknown> implements SessionStore<S> {
       if (written !== 1) throw new SessionConflictError(key, fence.token);
       return;
     }
-    await guarded('session write', () =>
+    await persistent('session write', this.#retryMs, () =>
       this.#ttlMs > 0
         ? this.#redis.set(this.#keys.session(key), json, 'PX', this.#ttlMs)
         : this.#redis.set(this.#keys.session(key), json),
@@ -87,7 +95,7 @@ export class RedisSessionStore<S = unknown> implements SessionStore<S> {
   async delete(key: string, options?: SessionWriteOptions): Promise<void> {
     const fence = options?.fence;
     if (fence) {
-      const deleted = await guarded('session delete', () =>
+      const deleted = await persistent('session delete', this.#retryMs, () =>
         FENCED_DELETE.run(
           this.#redis,
           [this.#keys.session(key), this.#keys.fence(fence.key)],
@@ -97,7 +105,9 @@ export class RedisSessionStore<S = unknown> implements SessionStore<S> {
       if (deleted !== 1) throw new SessionConflictError(key, fence.token);
       return;
     }
-    await guarded('session delete', () => this.#redis.del(this.#keys.session(key)));
+    await persistent('session delete', this.#retryMs, () =>
+      this.#redis.del(this.#keys.session(key)),
+    );
   }
 
   /** Closes the connection, when the store opened it from a URL. */
