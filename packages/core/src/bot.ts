@@ -171,6 +171,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       throw new PactArgumentError('secret must be a non-empty string when given');
     }
     this.#secret = options.secret;
+    if (options.secret !== undefined) this.api.redactSecret(options.secret);
     this.#answerDeadlines = new Deadlines(options.webhookTimeoutMs ?? 8000);
     const leaseMs = options.leaseMs ?? 30_000;
     if (!(Number.isFinite(leaseMs) && leaseMs >= 100 && leaseMs < 60_000)) {
@@ -288,6 +289,8 @@ export class Bot<C extends Context = Context> extends Composer<C> {
    * returned status and JSON body.
    */
   handleWebhook(body: unknown, request?: WebhookRequest): Promise<WebhookResult> {
+    // An adapter's own secret is kept out of errors and events like the bot's.
+    if (request?.secret !== undefined) this.api.redactSecret(request.secret);
     return handleWebhook(this.#webhookDeps, body, request);
   }
 
@@ -313,6 +316,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
         code: 'PACTBOT_BOT_STOPPED',
       });
     checkListenOptions(options);
+    if (options.secret !== undefined) this.api.redactSecret(options.secret);
     const server = createWebhookServer(
       (body, request) => this.handleWebhook(body, request),
       this.events,

@@ -94,6 +94,8 @@ export class PactClient {
   readonly jobs: JobsApi;
 
   readonly #transport: HttpTransport;
+  /** The token, and other values no error or event may show. */
+  readonly #secrets: string[] = [];
   readonly #execute: <T>(call: ApiCall<T>) => Promise<T>;
 
   constructor(options: PactClientOptions) {
@@ -102,6 +104,7 @@ export class PactClient {
         'token must be the private API token from Pact account settings, got none',
       );
     }
+    this.#secrets.push(options.token);
     this.companyId =
       options.companyId === undefined ? undefined : requireId('companyId', options.companyId);
     const version: unknown = options.apiVersion ?? 1;
@@ -134,7 +137,7 @@ export class PactClient {
       timeoutMs: options.timeoutMs ?? 30_000,
       limiter,
       events: this.events,
-      token: options.token,
+      secrets: this.#secrets,
     };
     this.#execute = <T>(call: ApiCall<T>) => execute(deps, call);
 
@@ -181,6 +184,17 @@ export class PactClient {
   /** Closes the client's connections. Pending calls finish first. */
   close(): Promise<void> {
     return this.#transport.close();
+  }
+
+  /**
+   * Keeps a value out of every error and event of this client, as the token is kept: the bot
+   * registers its webhook secret here, since Pact may echo a webhook URL carrying it (a 422
+   * repeating `webhook_url`). Values shorter than 4 characters are not taken (they would blank
+   * out ordinary text).
+   */
+  redactSecret(value: string): void {
+    if (typeof value === 'string' && value.length >= 4 && !this.#secrets.includes(value))
+      this.#secrets.push(value);
   }
 
   /** Hides the token from `console.log(client)` and `util.inspect`. */

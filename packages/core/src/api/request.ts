@@ -69,30 +69,45 @@ export interface ExecutorDeps {
   timeoutMs: number;
   limiter: RateLimiter | undefined;
   events: EventEmitter<PactClientEvents, unknown>;
-  token: string;
+  /** Values no error or event may show: the token, and secrets given to `redactSecret`. */
+  secrets: readonly string[];
 }
 
-/** Replaces every occurrence of the token in a parsed body, in case Pact echoes it back. */
-function redact(value: unknown, token: string): unknown {
-  if (typeof value === 'string')
-    return value.includes(token) ? value.split(token).join('[redacted]') : value;
-  if (Array.isArray(value)) return value.map((item: unknown) => redact(item, token));
+/** Replaces every occurrence of a secret (as is, or URL-encoded) in a text. */
+function redactText(text: string, secrets: readonly string[]): string {
+  let result = text;
+  for (const secret of secrets) {
+    for (const form of new Set([secret, encodeURIComponent(secret)])) {
+      if (result.includes(form)) result = result.split(form).join('[redacted]');
+    }
+  }
+  return result;
+}
+
+/** Replaces every secret in a parsed body, in case Pact echoes one back. */
+function redact(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return redactText(value, secrets);
+  if (Array.isArray(value)) return value.map((item: unknown) => redact(item, secrets));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, token)]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redact(v, secrets)]));
   }
   return value;
 }
 
-/** Re-creates a failure with the number of attempts made, for its message. */
-function finalError(error: unknown, attempts: number, token: string): unknown {
+/**
+ * Re-creates a failure without the secrets Pact's body may echo, and with the number of attempts
+ * made, for its message. Retry events carry such a copy too: they reach logs as often as the
+ * final error does.
+ */
+function finalError(error: unknown, attempts: number, secrets: readonly string[]): unknown {
   if (error instanceof PactApiError) {
     return new PactApiError({
       status: error.status,
       method: error.method,
       path: error.path,
-      body: redact(error.body, token),
+      body: redact(error.body, secrets),
       retryAfterSeconds: error.retryAfterSeconds,
-      problem: error.problem?.split(token).join('[redacted]'),
+      problem: error.problem === undefined ? undefined : redactText(error.problem, secrets),
       attempts,
     });
   }
@@ -165,7 +180,7 @@ export async function execute<T>(deps: ExecutorDeps, call: ApiCall<T>): Promise<
         isRetryable(error, call.effect, body?.replayable ?? true) &&
         Date.now() - startedAt + delayMs <= policy.deadlineMs;
       if (!retry) {
-        const failure = finalError(error, attempt, deps.token);
+        const failure = finalError(error, attempt, deps.secrets);
         if (failure instanceof Error) events.emit('error', failure);
         throw failure;
       }
@@ -174,7 +189,7 @@ export async function execute<T>(deps: ExecutorDeps, call: ApiCall<T>): Promise<
         path: call.path,
         attempt,
         delayMs,
-        error: error as Error,
+        error: finalError(error, 1, deps.secrets) as Error,
       });
       await sleep(delayMs, undefined, signal ? { signal } : undefined);
     }
