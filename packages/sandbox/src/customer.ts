@@ -5,7 +5,7 @@ import { chatMessage, type ChatMessage } from './chat-view.js';
 import type { Emulator } from './emulator.js';
 import type { ConversationRecord, LocationRecord } from './store/records.js';
 import type { SandboxStore } from './store/store.js';
-import { mimeTypeOf } from '@pactbot/core';
+import { mimeTypeOf } from './util/mime.js';
 import { show } from './util/show.js';
 import type { WebhookOutcome } from './webhooks/outbox.js';
 

@@ -1,5 +1,5 @@
-import { checkButtons, textLimitOf } from '@pactbot/core';
 import { takesInteractive, takesSeveralAttachments } from '../../channels.js';
+import { buttonsProblem, textProblem } from '../../pact-limits.js';
 import type {
   AttachmentRecord,
   ConversationRecord,
@@ -16,15 +16,10 @@ function bad(message: string): ApiError {
   return new ApiError(400, message);
 }
 
-/** Checks text against the messenger's length limit (the one `ctx.reply` splits at). */
+/** Checks text against the messenger's length limit, as Pact would refuse it. */
 function checkLength(text: string, conversation: ConversationRecord): void {
-  const limit = textLimitOf(conversation.channel_type);
-  const length = limit.unit === 'bytes' ? Buffer.byteLength(text, 'utf8') : text.length;
-  if (length > limit.max) {
-    throw bad(
-      `message is ${length} ${limit.unit === 'bytes' ? 'bytes' : 'characters'} long; ${conversation.channel_type} takes at most ${limit.max}`,
-    );
-  }
+  const problem = textProblem(text, conversation.channel_type);
+  if (problem) throw bad(`message ${problem}`);
 }
 
 function attachmentsOf(
@@ -68,11 +63,8 @@ function interactiveOf(
   if (!Array.isArray(buttons) || buttons.some((b) => typeof b !== 'string')) {
     throw bad('interactive.buttons must be an array of button titles (strings)');
   }
-  try {
-    checkButtons(text ?? '', buttons as string[]);
-  } catch (error) {
-    throw bad(`interactive: ${(error as Error).message}`);
-  }
+  const problem = buttonsProblem(text ?? '', buttons as string[]);
+  if (problem) throw bad(`interactive: ${problem}`);
   return { type: 'button', buttons: (buttons as string[]).map((b) => b.trim()) };
 }
 
