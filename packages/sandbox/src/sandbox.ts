@@ -13,8 +13,9 @@ import { resolveOptions, type ResolvedOptions, type SandboxOptions } from './opt
 import { avatarPath, createAvatarHandler } from './server/avatars.js';
 import { createFileHandler, filePath } from './server/files.js';
 import { sendJson } from './server/http-util.js';
-import { createPageApi, type PageSnapshot } from './server/page-api.js';
+import { createPageApi } from './server/page-api.js';
 import { apiEntry, LogRing, webhookEntry } from './server/page-log.js';
+import type { PageEvents, PageSnapshot } from './server/page-wire.js';
 import { SseHub } from './server/sse.js';
 import { createStaticHandler, pageDirectory } from './server/static-files.js';
 import type { CompanyRecord } from './store/records.js';
@@ -78,7 +79,7 @@ export class Sandbox {
   readonly #store = new SandboxStore();
   readonly #outbox: WebhookOutbox;
   readonly #emulator: Emulator;
-  readonly #sse = new SseHub();
+  readonly #sse = new SseHub<PageEvents>();
   readonly #log: LogRing;
   readonly #server: http.Server;
   readonly #agents = webhookAgents();

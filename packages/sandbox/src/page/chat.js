@@ -1,19 +1,12 @@
+// @ts-check
 // Builders of the chat's elements: conversations in the list, and message bubbles.
 import { channelColor, fileSize, h, icon, shortTime } from './dom.js';
 
-/** @typedef {{ id: number, url: string, fileName: string, mimeType: string, size: number | null }} Attachment */
 /**
- * @typedef {{
- *   id: number, from: 'customer' | 'bot', text: string, buttons: string[], interactive: boolean,
- *   attachments: Attachment[], location: { latitude: number, longitude: number } | null,
- *   status: string, sentAt: string, jobId: number | null
- * }} Message
- */
-/**
- * @typedef {{
- *   id: number, name: string, senderId: string, createdAt: string,
- *   channel: { id: number, type: string, label: string }
- * }} Conversation
+ * What the page gets from the sandbox, in the server's own types (as JSON carries them).
+ * @typedef {import('../server/page-wire.js').Wire<import('../chat-view.js').ChatAttachment>} Attachment
+ * @typedef {import('../server/page-wire.js').Wire<import('../chat-view.js').ChatMessage>} Message
+ * @typedef {import('../server/page-wire.js').Wire<import('../chat-view.js').ConversationView>} Conversation
  */
 
 const STATUS_LABELS = {

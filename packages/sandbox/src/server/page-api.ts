@@ -1,28 +1,17 @@
 import type http from 'node:http';
 import { ApiError, erroredBody } from '../api/api-error.js';
 import { readApiRequest, type BodyLimits } from '../api/read-request.js';
-import type { ChannelType } from '../channels.js';
-import type { ChatMessage, ConversationView } from '../chat-view.js';
 import type { Customer } from '../customer.js';
 import type { Faults } from '../faults.js';
 import { sendJson } from './http-util.js';
-import type { LogEntry } from './page-log.js';
+import type { PageEvents, PageSnapshot } from './page-wire.js';
 import type { SseHub } from './sse.js';
 
-/** Everything the page shows, sent when it opens its event stream. */
-export interface PageSnapshot {
-  company: { id: number; name: string };
-  channelTypes: Array<{ type: ChannelType; label: string }>;
-  conversations: Array<ConversationView & { messages: ChatMessage[] }>;
-  log: LogEntry[];
-  faults: Faults;
-  /** Where webhooks go: `bot (in-process)`, a URL, or null. */
-  target: string | null;
-}
+export type { PageSnapshot } from './page-wire.js';
 
 /** What the page's endpoints need from the sandbox. */
 export interface PageApiDeps {
-  sse: SseHub;
+  sse: SseHub<PageEvents>;
   snapshot(): PageSnapshot;
   customer(conversationId: number): Customer | undefined;
   newCustomer(channel: unknown, name: unknown): Customer;

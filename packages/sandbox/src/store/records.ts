@@ -55,7 +55,7 @@ export interface AttachmentRecord {
   /** Where the file can be fetched: the sandbox's own URL for uploads, the given one for `file_url`. */
   url: string;
   /** The uploaded bytes; null for `file_url` attachments. */
-  bytes: Buffer | null;
+  bytes: Uint8Array | null;
   push_to_talk: boolean;
 }
 
