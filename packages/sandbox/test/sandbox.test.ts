@@ -9,7 +9,12 @@ describe('Sandbox.start', () => {
     expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(sandbox.apiUrl).toBe(sandbox.url);
     expect(sandbox.chatUrl).toBe(`${sandbox.url}/`);
-    expect(sandbox.botOptions).toEqual({ token: 't', companyId: 42, apiUrl: sandbox.url });
+    expect(sandbox.botOptions).toEqual({
+      token: 't',
+      companyId: 42,
+      apiUrl: sandbox.url,
+      apiVersion: 1,
+    });
   });
 
   it('names a bad option, and what it must be', async () => {

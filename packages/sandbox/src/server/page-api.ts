@@ -1,7 +1,9 @@
 import type http from 'node:http';
 import { ApiError, erroredBody } from '../api/api-error.js';
 import { readApiRequest, type BodyLimits } from '../api/read-request.js';
+import { CHANNEL_LABELS } from '../channels.js';
 import type { Customer } from '../customer.js';
+import type { ChannelRecord } from '../store/records.js';
 import type { Faults } from '../faults.js';
 import { sendJson } from './http-util.js';
 import type { PageEvents, PageSnapshot } from './page-wire.js';
@@ -16,7 +18,27 @@ export interface PageApiDeps {
   customer(conversationId: number): Customer | undefined;
   newCustomer(channel: unknown, name: unknown): Customer;
   setFaults(change: unknown): Faults;
+  /** Completes an auth's OAuth, as the provider's page would (v2); undefined when there is no such auth. */
+  completeOAuth(authId: number): ChannelRecord | undefined;
   limits: BodyLimits;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The provider's OAuth page, in the sandbox: opening it connects the auth. */
+function oauthPage(res: http.ServerResponse, channel: ChannelRecord | undefined, id: number): void {
+  const text = channel
+    ? `${CHANNEL_LABELS[channel.provider]} is connected to company ${channel.company_id} (auth ${channel.external_id}). You can close this tab.`
+    : `There is no auth ${id} waiting for OAuth in this sandbox.`;
+  const html = `<!doctype html><html lang="en"><meta charset="utf-8"><title>pactbot sandbox · OAuth</title><p>${escapeHtml(text)}</p></html>`;
+  res.writeHead(channel ? 200 : 404, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    'cache-control': 'no-store',
+  });
+  res.end(html);
 }
 
 const MAX_TEXT = 10_000;
@@ -56,7 +78,7 @@ async function customerWrites(deps: PageApiDeps, req: http.IncomingMessage, url:
 
 /**
  * The page's own endpoints, under `/sandbox/`: its event stream, the state, new customers, what
- * customers write, and the fault settings. They need no token: the sandbox listens on localhost.
+ * customers write, the fault settings, and the OAuth pages of v2 auths. They need no token: the sandbox listens on localhost.
  */
 export function createPageApi(
   deps: PageApiDeps,
@@ -69,6 +91,11 @@ export function createPageApi(
         return;
       }
       if (route === 'GET /sandbox/state') return sendJson(res, 200, deps.snapshot());
+      const oauth = /^GET \/sandbox\/oauth\/(\d+)$/.exec(route);
+      if (oauth) {
+        const id = Number(oauth[1]);
+        return oauthPage(res, deps.completeOAuth(id), id);
+      }
       if (route === 'POST /sandbox/customers') {
         const { params } = await readApiRequest(req, url, deps.limits);
         let customer: Customer;

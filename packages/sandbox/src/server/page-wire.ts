@@ -25,6 +25,8 @@ export type ConversationWithMessages = ConversationView & { messages: ChatMessag
 /** Everything the page shows, sent when it opens its event stream. */
 export interface PageSnapshot {
   company: { id: number; name: string };
+  /** The API the sandbox's webhooks speak. */
+  apiVersion: 1 | 2;
   channelTypes: Array<{ type: ChannelType; label: string }>;
   conversations: ConversationWithMessages[];
   log: LogEntry[];
@@ -39,6 +41,8 @@ export interface PageEvents {
   snapshot: PageSnapshot;
   /** A new customer. */
   conversation: ConversationView;
+  /** A conversation went away (with its auth, on v2). */
+  conversationDeleted: ConversationView;
   /** A new message, or new ticks of one. */
   message: MessageEvent;
   /** A line of the live log: an API call or a webhook attempt. */

@@ -7,6 +7,7 @@ import type {
 } from '../../store/records.js';
 import { ApiError } from '../api-error.js';
 import { paginate } from '../pagination.js';
+import { checkSendable } from '../sendable.js';
 import type { Params } from '../params.js';
 import type { Route, RouteContext, RouteHandler } from '../router.js';
 import { jobShape, messageShape } from '../shapes.js';
@@ -79,7 +80,8 @@ const send: RouteHandler = (ctx) => {
   }
   if (text !== undefined) checkLength(text, conversation);
   const interactive = interactiveOf(params, conversation, text);
-  const job = ctx.services.emulator.send(conversation, { text, attachments, interactive });
+  checkSendable(ctx.services.store, conversation);
+  const { job } = ctx.services.emulator.send(conversation, { text, attachments, interactive });
   return { body: { status: 'ok', data: jobShape(job) } };
 };
 
