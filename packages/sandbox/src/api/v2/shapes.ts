@@ -98,8 +98,9 @@ function failureDetails() {
 }
 
 /**
- * A message. A sent message's `external_id` (the messenger's id) is null until the messenger has
- * it. v2 has no field for a shared location; the sandbox adds `location` to such messages.
+ * A message. A sent message's `external_id` (the messenger's id) is null while it is `sent`, until
+ * the messenger answers (delivered, read, or an error, as the reference's examples show). v2 has
+ * no field for a shared location; the sandbox adds `location` to such messages.
  */
 export function messageV2(
   message: MessageRecord,
@@ -107,7 +108,7 @@ export function messageV2(
   conversation: ConversationRecord,
 ) {
   const status = messageStatus(message);
-  const known = message.income || status === 'delivered' || status === 'read';
+  const known = status !== 'sent';
   return {
     id: message.external_id,
     external_id: known ? message.provider_id : null,

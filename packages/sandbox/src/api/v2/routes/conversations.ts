@@ -17,7 +17,12 @@ function matches(conversation: ConversationRecord, search: string): boolean {
 /** Newest activity first, as Pact's inbox lists them (the reference names the key, not the direction). */
 function byActivity(a: ConversationRecord, b: ConversationRecord): number {
   const at = (c: ConversationRecord) => (c.last_message_at ?? c.created_at).getTime();
-  return at(b) - at(a) || b.external_id - a.external_id;
+  // Within one millisecond, the latest message is the newest activity (message ids only grow).
+  return (
+    at(b) - at(a) ||
+    (b.last_message_id ?? 0) - (a.last_message_id ?? 0) ||
+    b.external_id - a.external_id
+  );
 }
 
 function shape(ctx: RouteContext, conversation: ConversationRecord) {

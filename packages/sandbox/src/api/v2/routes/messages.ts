@@ -6,7 +6,7 @@ import { conversationParam } from '../lookup.js';
 import { attachmentOf, refuseInteractive, textOf } from '../message-content.js';
 import { numberedPage } from '../pagination.js';
 import { MESSAGE_READ_LIMITS, SEND_LIMITS } from '../rate-limits.js';
-import { messageV2 } from '../shapes.js';
+import { messageStatus, messageV2 } from '../shapes.js';
 
 function bad(message: string): ApiError {
   return new ApiError(400, message);
@@ -21,7 +21,7 @@ function checkRepliedTo(ctx: RouteContext, conversation: ConversationRecord): st
   if (id === undefined) return undefined;
   const quoted = ctx.services.store
     .messagesOf(conversation.external_id)
-    .some((message) => message.provider_id === id && (message.income || message.ack >= 2));
+    .some((message) => message.provider_id === id && messageStatus(message) !== 'sent');
   if (!quoted) {
     throw bad(
       `replied_to_id is ${JSON.stringify(id)}, which is the external_id of no message of conversation ${conversation.external_id}`,
