@@ -412,7 +412,8 @@ document.addEventListener('keydown', (event) => {
  * @param {Wire<PageEvents['snapshot']>} snapshot
  */
 function load(snapshot) {
-  byId('company').textContent = `· ${snapshot.company.name} (company ${snapshot.company.id})`;
+  byId('company').textContent =
+    `· ${snapshot.company.name} (company ${snapshot.company.id}) · API v${snapshot.apiVersion}`;
   const chosen = channelSelect.value || 'whatsapp_business';
   channelSelect.replaceChildren(
     ...snapshot.channelTypes.map(({ type, label }) =>
@@ -477,6 +478,11 @@ function connect() {
       state.opening = undefined;
       select(conversation.id, { focus: opening });
     } else renderConversations();
+  });
+  on(source, 'conversationDeleted', (conversation) => {
+    state.conversations.delete(conversation.id);
+    if (state.selected === conversation.id) select([...state.conversations.keys()].pop());
+    else renderConversations();
   });
   on(source, 'message', ({ conversationId, message }) => upsertMessage(conversationId, message));
   on(source, 'log', addLogEntry);

@@ -106,13 +106,18 @@ function place(location) {
  */
 export function messageElement(message, onPress) {
   const fromBot = message.from === 'bot';
+  const content = message.deleted
+    ? h('p', { class: 'text deleted' }, 'This message was deleted')
+    : [
+        message.attachments.map(attachment),
+        message.location && place(message.location),
+        message.text && h('p', { class: 'text' }, message.text),
+      ];
   const bubble = h(
     'div',
     { class: 'bubble' },
     h('span', { class: 'visually-hidden' }, fromBot ? 'The bot wrote:' : 'You wrote:'),
-    message.attachments.map(attachment),
-    message.location && place(message.location),
-    message.text && h('p', { class: 'text' }, message.text),
+    content,
     h(
       'div',
       { class: 'meta' },
@@ -121,7 +126,7 @@ export function messageElement(message, onPress) {
     ),
   );
   const buttons =
-    message.interactive && message.buttons.length > 0
+    message.interactive && message.buttons.length > 0 && !message.deleted
       ? h(
           'div',
           { class: 'buttons', role: 'group', 'aria-label': 'Buttons' },
@@ -146,6 +151,7 @@ export function messageElement(message, onPress) {
 export function preview(message) {
   if (!message) return 'No messages yet';
   const who = message.from === 'bot' ? 'Bot: ' : '';
+  if (message.deleted) return `${who}This message was deleted`;
   if (message.text) return who + message.text.split('\n')[0];
   if (message.attachments.length > 0) return `${who}📎 ${message.attachments[0]?.fileName}`;
   if (message.location) return `${who}📍 Location`;
