@@ -18,6 +18,10 @@ export const PROVIDERS = [
   'facebook',
   'telegram_personal',
   'vkontakte_direct',
+  'max',
+  'max_bot',
+  'odnoklassniki',
+  'custom',
 ] as const;
 
 /** A messenger a sandbox customer writes from (Pact's `provider`, or `channel_type` in messages). */
@@ -36,7 +40,32 @@ export const CHANNEL_LABELS: Readonly<Record<ChannelType, string>> = {
   facebook: 'Facebook',
   telegram_personal: 'Telegram Personal',
   vkontakte_direct: 'VK Direct',
+  max: 'MAX',
+  max_bot: 'MAX bot',
+  odnoklassniki: 'Odnoklassniki',
+  custom: 'Custom',
 };
+
+/**
+ * The channel types the chat page offers on API v2: v2 names Instagram `instagram_business` and
+ * knows MAX; the rest are v1's.
+ */
+export const CHANNEL_TYPES_V2: readonly ChannelType[] = [
+  'whatsapp',
+  'whatsapp_business',
+  'telegram',
+  'telegram_personal',
+  'instagram_business',
+  'viber',
+  'vkontakte',
+  'avito',
+  'max',
+];
+
+/** Messengers that know their users by phone number. */
+export function usesPhoneNumbers(type: string): boolean {
+  return type === 'whatsapp' || type === 'whatsapp_business' || type === 'viber' || type === 'max';
+}
 
 /** Whether `value` names a provider the sandbox knows. */
 export function isChannelType(value: unknown): value is ChannelType {

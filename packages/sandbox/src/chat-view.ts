@@ -46,6 +46,8 @@ export interface ChatMessage {
   sentAt: Date;
   /** The delivery job of a bot's message. */
   jobId: number | null;
+  /** Deleted through the API (v2): the customer sees that a message was there. */
+  deleted: boolean;
 }
 
 /** A customer's conversation, for lists. */
@@ -113,6 +115,7 @@ export function chatMessage(message: MessageRecord): ChatMessage {
     status: message.income ? 'delivered' : STATUS_OF_ACK[message.ack],
     sentAt: message.created_at,
     jobId: message.job_id,
+    deleted: message.deleted,
   };
 }
 

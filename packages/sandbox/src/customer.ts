@@ -5,7 +5,7 @@ import { chatMessage, type ChatMessage } from './chat-view.js';
 import type { Emulator } from './emulator.js';
 import type { ConversationRecord, LocationRecord } from './store/records.js';
 import type { SandboxStore } from './store/store.js';
-import { mimeTypeOf } from '@pactbot/core';
+import { mimeTypeOf } from './util/mime.js';
 import { show } from './util/show.js';
 import type { WebhookOutcome } from './webhooks/outbox.js';
 
@@ -59,6 +59,18 @@ export class Customer {
   }
 
   async #write(content: Parameters<Emulator['customerWrites']>[1]): Promise<WriteOutcome> {
+    const { store } = this.#deps;
+    if (store.conversation(this.conversationId) !== this.#conversation) {
+      throw new Error(
+        `conversation ${this.conversationId} was deleted (with its auth): ${this.name} cannot write to it`,
+      );
+    }
+    const channel = store.channel(this.channel.id);
+    if (channel && channel.state !== 'enabled') {
+      throw new Error(
+        `the company's ${channel.provider} auth ${channel.external_id} is ${channel.state}: messages from ${this.channel.type} do not arrive until it is enabled`,
+      );
+    }
     const { message, delivery } = this.#deps.emulator.customerWrites(this.#conversation, content);
     const outcome = await delivery;
     return { ...outcome, message: chatMessage(message) };

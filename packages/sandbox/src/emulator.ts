@@ -12,19 +12,20 @@ import type {
   LocationRecord,
   MessageRecord,
 } from './store/records.js';
-import type { WebhookOutbox, WebhookOutcome } from './webhooks/outbox.js';
+import type { Envelopes, WebhookOutbox, WebhookOutcome } from './webhooks/outbox.js';
 import {
   ackWebhook,
   conversationWebhook,
   jobWebhook,
   messageWebhook,
-  type WebhookBody,
 } from './webhooks/payloads.js';
+import { conversationEvent, messageEvent } from './webhooks/v2-payloads.js';
 
 /**
  * When a sent message reaches each state, in ms after it was sent. Pact reports each with
- * webhooks: `sentMs` brings the echo, `job`/`executed` and ack 1; `deliveredMs` ack 2; `readMs`
- * ack 3 (or never, with `false`: the customer does not read it).
+ * webhooks: `sentMs` brings the echo (v1 also `job`/`executed` and ack 1; v2 `message`/`create`),
+ * `deliveredMs` ack 2 (v2: `message`/`update` delivered), `readMs` ack 3 (v2: read) — or never,
+ * with `false`: the customer does not read it.
  */
 export interface DeliveryTiming {
   sentMs: number;
@@ -44,6 +45,14 @@ export interface SendContent {
   text: string | undefined;
   attachments: AttachmentRecord[];
   interactive: InteractiveRecord | undefined;
+  /** The messenger's id of a message this one quotes (v2). */
+  repliedToId?: string | null | undefined;
+}
+
+/** A message the API sent, and the delivery job that carries it. */
+export interface Sending {
+  job: JobRecord;
+  message: MessageRecord;
 }
 
 /** Options of {@link Emulator}. */
@@ -71,8 +80,9 @@ function placeOf(conversation: ConversationRecord) {
 
 /**
  * Pact's behaviour, apart from HTTP: what customers' messages and the API's sends do to the
- * store, and the webhooks each posts, in the order Pact posts them. A conversation's webhooks go
- * on one line (delivered in order); each job's on its own.
+ * store, and the webhooks each posts, in the order Pact posts them, in both of Pact's envelopes
+ * (each route of the outbox takes its own). A conversation's webhooks go on one line (delivered in
+ * order); each job's on its own.
  */
 export class Emulator {
   readonly #store: SandboxStore;
@@ -110,23 +120,54 @@ export class Emulator {
     return conversation;
   }
 
-  #post(conversation: ConversationRecord, body: WebhookBody): Promise<WebhookOutcome> {
+  #post(conversation: ConversationRecord, bodies: Envelopes): Promise<WebhookOutcome> {
     return this.#outbox.post(
       conversation.company_id,
       `conversation:${conversation.external_id}`,
-      body,
+      bodies,
       conversation.external_id,
     );
   }
 
-  /** Posts `conversation`/`new` before the conversation's first message, once. */
-  #announce(conversation: ConversationRecord): void {
-    if (conversation.announced) return;
+  #v2Conversation(event: 'create' | 'update' | 'delete', conversation: ConversationRecord) {
+    return conversationEvent(event, conversation, this.#avatarUrl(conversation));
+  }
+
+  #v2Message(event: 'create' | 'update', message: MessageRecord, conversation: ConversationRecord) {
+    const company = this.#store.company(conversation.company_id)!;
+    return messageEvent(event, message, company, conversation, this.#avatarUrl(conversation));
+  }
+
+  /**
+   * Posts a new message of the conversation: `conversation`/`new` (v1) or `create` (v2) first if
+   * the conversation was never announced, then the message, then (v2) `conversation`/`update`
+   * for its new `last_message_id`. `v1Announce` is the v1 announcement as it stood before the
+   * message; `announced` runs once the announcement is posted. Resolves when the message's webhook
+   * was delivered or given up on.
+   */
+  #posted(
+    conversation: ConversationRecord,
+    message: Envelopes,
+    v1Announce: Envelopes[1],
+    announced?: () => void,
+  ): Promise<WebhookOutcome> {
+    const announcing = !conversation.announced;
     conversation.announced = true;
-    void this.#post(
-      conversation,
-      conversationWebhook('new', conversation, this.#avatarUrl(conversation)),
-    );
+    if (announcing) {
+      void this.#post(conversation, {
+        1: v1Announce,
+        2: this.#v2Conversation('create', conversation),
+      });
+    }
+    announced?.();
+    const delivery = this.#post(conversation, message);
+    if (!announcing)
+      void this.#post(conversation, { 2: this.#v2Conversation('update', conversation) });
+    return delivery;
+  }
+
+  #v1Announcement(conversation: ConversationRecord) {
+    return conversationWebhook('new', conversation, this.#avatarUrl(conversation));
   }
 
   #changed(message: MessageRecord): void {
@@ -136,16 +177,20 @@ export class Emulator {
     });
   }
 
+  #gone(conversation: ConversationRecord): boolean {
+    return this.#store.conversation(conversation.external_id) !== conversation;
+  }
+
   /**
-   * A customer writes: `conversation`/`new` first if they never wrote before, then
-   * `message`/`new` with `income: true`. Resolves `delivery` when the bot took the message (or
-   * it was given up on).
+   * A customer writes: the conversation's announcement first if they never wrote before, then
+   * the message (`message`/`new` with `income: true`; v2 `message`/`create`, `created`).
+   * Resolves `delivery` when the bot took the message (or it was given up on).
    */
   customerWrites(
     conversation: ConversationRecord,
     content: CustomerContent,
   ): { message: MessageRecord; delivery: Promise<WebhookOutcome> } {
-    this.#announce(conversation);
+    const v1Announce = this.#v1Announcement(conversation);
     const message = this.#store.addMessage({
       ...placeOf(conversation),
       message: content.text ?? null,
@@ -155,9 +200,18 @@ export class Emulator {
       interactive: null,
       ack: 1,
       job_id: null,
+      replied_to_id: null,
     });
-    this.#changed(message);
-    return { message, delivery: this.#post(conversation, messageWebhook(message, message.ack)) };
+    const delivery = this.#posted(
+      conversation,
+      {
+        1: messageWebhook(message, message.ack),
+        2: this.#v2Message('create', message, conversation),
+      },
+      v1Announce,
+      () => this.#changed(message),
+    );
+    return { message, delivery };
   }
 
   /**
@@ -165,7 +219,7 @@ export class Emulator {
    * echo, `job`/`executed` and acks 1 → 2 → 3 (or NOT DELIVERED, when the `undelivered` fault
    * strikes).
    */
-  send(conversation: ConversationRecord, content: SendContent): JobRecord {
+  send(conversation: ConversationRecord, content: SendContent): Sending {
     const job = this.#store.addJob({
       ...placeOf(conversation),
       state: 'trying_deliver',
@@ -181,6 +235,7 @@ export class Emulator {
       interactive: content.interactive ?? null,
       ack: 0,
       job_id: job.id,
+      replied_to_id: content.repliedToId ?? null,
     });
     this.#changed(message);
     const { sentMs, deliveredMs, readMs } = this.#timing;
@@ -189,37 +244,76 @@ export class Emulator {
     if (readMs !== false) {
       this.#after(Math.max(sentMs, deliveredMs, readMs), () => this.#ack(conversation, message, 3));
     }
-    return job;
+    return { job, message };
   }
 
   #executeJob(conversation: ConversationRecord, job: JobRecord, message: MessageRecord): void {
+    if (this.#gone(conversation)) return;
     const jobLine = `job:${job.id}`;
+    const v1Announce = this.#v1Announcement(conversation);
     if (this.#random() < this.#faults().undelivered) {
       job.state = 'not_delivered';
       job.details = {
         result: 'NOT DELIVERED',
         reason: 'the sandbox made this delivery fail (the "undelivered" fault)',
       };
+      // v2 still posts the sent message's `create`, then its `update` with status error.
+      void this.#posted(
+        conversation,
+        { 2: this.#v2Message('create', message, conversation) },
+        v1Announce,
+      );
       message.ack = -1;
       this.#changed(message);
-      void this.#outbox.post(conversation.company_id, jobLine, jobWebhook(job));
+      void this.#outbox.post(conversation.company_id, jobLine, { 1: jobWebhook(job) });
+      void this.#post(conversation, { 2: this.#v2Message('update', message, conversation) });
       return;
     }
     job.state = 'delivered';
     job.message_id = message.external_id;
     job.details = { result: 'DELIVERED' };
-    this.#announce(conversation);
-    void this.#post(conversation, messageWebhook(message, 0));
-    void this.#outbox.post(conversation.company_id, jobLine, jobWebhook(job));
+    void this.#posted(
+      conversation,
+      { 1: messageWebhook(message, 0), 2: this.#v2Message('create', message, conversation) },
+      v1Announce,
+    );
+    void this.#outbox.post(conversation.company_id, jobLine, { 1: jobWebhook(job) });
     this.#ack(conversation, message, 1);
   }
 
   #ack(conversation: ConversationRecord, message: MessageRecord, ack: Ack): void {
     // A message not delivered gets no further acks; acks never go backwards.
-    if (message.ack === -1 || message.ack >= ack) return;
+    if (message.ack === -1 || message.ack >= ack || this.#gone(conversation)) return;
     message.ack = ack;
     this.#changed(message);
-    void this.#post(conversation, ackWebhook(message, ack));
+    void this.#post(conversation, {
+      1: ackWebhook(message, ack),
+      // v2 tells delivered and read; its `sent` came with the message's `create`.
+      2: ack >= 2 ? this.#v2Message('update', message, conversation) : undefined,
+    });
+  }
+
+  /** Deletes messages (v2): each is marked deleted and posts `message`/`update`. */
+  deleteMessages(conversation: ConversationRecord, messages: readonly MessageRecord[]): void {
+    for (const message of messages) {
+      if (message.deleted) continue;
+      message.deleted = true;
+      this.#changed(message);
+      void this.#post(conversation, { 2: this.#v2Message('update', message, conversation) });
+    }
+  }
+
+  /** Fields of a conversation changed through the API (v2): posts `conversation`/`update`. */
+  conversationChanged(conversation: ConversationRecord): void {
+    void this.#post(conversation, { 2: this.#v2Conversation('update', conversation) });
+  }
+
+  /** Conversations went away with their auth (v2): each posts `conversation`/`delete`. */
+  conversationsDeleted(conversations: readonly ConversationRecord[]): void {
+    for (const conversation of conversations) {
+      void this.#post(conversation, { 2: this.#v2Conversation('delete', conversation) });
+      this.#events.emit('conversationDeleted', { conversation: conversationView(conversation) });
+    }
   }
 
   #after(ms: number, task: () => void): void {

@@ -42,8 +42,10 @@ export interface WebhookEvent {
   companyId: number;
   /** The conversation it belongs to, if any. */
   conversationId: number | undefined;
-  /** `type/event`, such as `message/new`. */
+  /** `type/event`, such as `message/new` (v1) or `message/create` (v2); `probe` for a URL test. */
   label: string;
+  /** The envelope it was sent in: v1 `{type, event, data}` or v2 `{event, type, object}`. */
+  apiVersion: 1 | 2;
   /** Where it went: the webhook URL, or `bot (in-process)`. */
   target: string | undefined;
   attempt: number;
@@ -65,7 +67,7 @@ export interface MessageEvent {
   message: ChatMessage;
 }
 
-/** A conversation (a customer) appeared. */
+/** A conversation (a customer) appeared, or went away (with its auth, on v2). */
 export interface ConversationEvent {
   conversation: ConversationView;
 }
@@ -80,14 +82,16 @@ export interface TargetEvent {
 /**
  * Everything that happens in a sandbox, on `sandbox.events` (a node:events EventEmitter):
  * `api` (every API call), `webhook` (every delivery attempt), `message` (new messages and
- * delivery ticks), `conversation` (new customers), `faults` (fault settings changed) and `target`
- * (a bot connected or disconnected, a webhook URL set).
+ * delivery ticks), `conversation` (new customers), `conversationDeleted` (conversations gone with
+ * their auth), `faults` (fault settings changed) and `target` (a bot connected or disconnected, a
+ * webhook URL set).
  */
 export interface SandboxEvents {
   api: [ApiCallEvent];
   webhook: [WebhookEvent];
   message: [MessageEvent];
   conversation: [ConversationEvent];
+  conversationDeleted: [ConversationEvent];
   faults: [Faults];
   target: [TargetEvent];
 }

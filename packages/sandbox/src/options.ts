@@ -15,12 +15,32 @@ export interface SandboxOptions {
   companyId?: number | undefined;
   /** The company's name. Default `Sandbox`. */
   companyName?: string | undefined;
-  /** Where to post the company's webhooks while no bot is connected in-process. */
+  /**
+   * Which of Pact's APIs the sandbox's bot speaks: the envelope of the webhooks it gets
+   * (v1 `{type, event, data}` or v2 `{event, type, object}`), `botOptions.apiVersion`, and what the
+   * page shows. Both APIs are served either way (`/p1` and `/api/p2`). Default 1.
+   */
+  apiVersion?: 1 | 2 | undefined;
+  /**
+   * Where to post the company's webhooks while no bot is connected in-process: on v1 its
+   * `webhook_url`, on v2 an active company webhook.
+   */
   webhookUrl?: string | undefined;
   /** Wait between attempts to deliver a webhook, in ms. Default 250 (Pact waits 60 s). */
   redeliveryIntervalMs?: number | undefined;
-  /** Attempts per webhook, the first included. Default 10, as Pact. */
+  /**
+   * Attempts per webhook, the first included. Default as Pact: 10 for v1 webhooks, 6 (the first
+   * and 5 retries) for v2 ones.
+   */
   maxDeliveryAttempts?: number | undefined;
+  /**
+   * Enforce Pact's per-endpoint rate limits of API v2 (sends and write-first 5/s and 30/min,
+   * uploads 5/s and 30/min, conversation reads 10/min, message and template reads 20/min),
+   * answering 429 with "Please wait for N seconds". Default true: a bot on its default rate budget
+   * never meets them, and one without a budget should see what Pact would do. `startTestBot` turns
+   * them off unless asked, as it turns off the bot's own budget, so tests never wait.
+   */
+  rateLimits?: boolean | undefined;
   /** How long a webhook receiver may take to answer, in ms. Default 10 000. */
   webhookTimeoutMs?: number | undefined;
   /** When sent messages are sent, delivered and read, in ms after the send. Default 100, 400, 1200. */
@@ -40,9 +60,11 @@ export interface ResolvedOptions {
   token: string;
   companyId: number;
   companyName: string;
+  apiVersion: 1 | 2;
   webhookUrl: string | undefined;
   redeliveryIntervalMs: number;
-  maxDeliveryAttempts: number;
+  maxDeliveryAttempts: { 1: number; 2: number };
+  rateLimits: boolean;
   webhookTimeoutMs: number;
   delivery: DeliveryTiming;
   faults: Faults;
@@ -74,6 +96,20 @@ function webhookUrl(value: unknown): string | undefined {
   return value as string;
 }
 
+function apiVersion(value: unknown): 1 | 2 {
+  if (value === undefined) return 1;
+  if (value !== 1 && value !== 2)
+    throw new TypeError(`apiVersion must be 1 or 2, got ${show(value)}`);
+  return value;
+}
+
+function flag(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean')
+    throw new TypeError(`${name} must be true or false, got ${show(value)}`);
+  return value;
+}
+
 /** Checks options and fills in defaults; a bad option throws a TypeError naming it. */
 export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
@@ -92,6 +128,7 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     token: text('token', options.token, 'sandbox-token'),
     companyId: integer('companyId', options.companyId, 1, 1, Number.MAX_SAFE_INTEGER),
     companyName: text('companyName', options.companyName, 'Sandbox'),
+    apiVersion: apiVersion(options.apiVersion),
     webhookUrl: webhookUrl(options.webhookUrl),
     redeliveryIntervalMs: integer(
       'redeliveryIntervalMs',
@@ -100,7 +137,11 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
       0,
       600_000,
     ),
-    maxDeliveryAttempts: integer('maxDeliveryAttempts', options.maxDeliveryAttempts, 10, 1, 100),
+    maxDeliveryAttempts: {
+      1: integer('maxDeliveryAttempts', options.maxDeliveryAttempts, 10, 1, 100),
+      2: integer('maxDeliveryAttempts', options.maxDeliveryAttempts, 6, 1, 100),
+    },
+    rateLimits: flag('rateLimits', options.rateLimits, true),
     webhookTimeoutMs: integer('webhookTimeoutMs', options.webhookTimeoutMs, 10_000, 1, 600_000),
     delivery: { sentMs, deliveredMs, readMs },
     faults: applyFaults(NO_FAULTS, options.faults ?? {}),

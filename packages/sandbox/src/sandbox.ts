@@ -1,9 +1,18 @@
 import { EventEmitter, once } from 'node:events';
-import http from 'node:http';
+import type http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApiHandler } from './api/api-handler.js';
 import type { BodyLimits } from './api/read-request.js';
-import { CHANNEL_LABELS, CHANNEL_TYPES, requireChannelType, type ChannelType } from './channels.js';
+import type { ApiServices } from './api/router.js';
+import { V2_DIALECT } from './api/v2/dialect.js';
+import { AuthFlows } from './auth-flows.js';
+import {
+  CHANNEL_LABELS,
+  CHANNEL_TYPES,
+  CHANNEL_TYPES_V2,
+  requireChannelType,
+  type ChannelType,
+} from './channels.js';
 import { chatMessage, conversationView } from './chat-view.js';
 import { Customer, type CustomerDeps } from './customer.js';
 import { Emulator } from './emulator.js';
@@ -11,20 +20,20 @@ import type { SandboxEvents } from './events.js';
 import { applyFaults, type Faults } from './faults.js';
 import { resolveOptions, type ResolvedOptions, type SandboxOptions } from './options.js';
 import { avatarPath, createAvatarHandler } from './server/avatars.js';
+import { createSandboxServer } from './server/dispatch.js';
 import { createFileHandler, filePath } from './server/files.js';
-import { sendJson } from './server/http-util.js';
-import { createPageApi, type PageSnapshot } from './server/page-api.js';
+import { createPageApi } from './server/page-api.js';
 import { apiEntry, LogRing, webhookEntry } from './server/page-log.js';
+import type { PageEvents, PageSnapshot } from './server/page-wire.js';
 import { SseHub } from './server/sse.js';
 import { createStaticHandler, pageDirectory } from './server/static-files.js';
-import type { CompanyRecord } from './store/records.js';
+import type { CompanyRecord, ConversationRecord } from './store/records.js';
 import { SandboxStore } from './store/store.js';
 import { show } from './util/show.js';
 import { botTarget, type WebhookReceiver } from './webhooks/bot-target.js';
-import { httpTarget, webhookAgents } from './webhooks/http-target.js';
-import { WebhookOutbox } from './webhooks/outbox.js';
+import { WebhookOutbox, type WebhookOutcome } from './webhooks/outbox.js';
 import { probeWebhook } from './webhooks/payloads.js';
-import type { WebhookTarget } from './webhooks/target.js';
+import { WebhookRoutes } from './webhooks/routes.js';
 
 /** Options of `sandbox.newCustomer`. */
 export interface NewCustomerOptions {
@@ -47,6 +56,8 @@ export interface SandboxBotOptions {
   token: string;
   companyId: number;
   apiUrl: string;
+  /** The API the sandbox's webhooks speak (its `apiVersion` option); a bot should speak it too. */
+  apiVersion?: 1 | 2;
 }
 
 function urlHost(host: string): string {
@@ -74,16 +85,18 @@ export class Sandbox {
   /** The company customers write to. */
   readonly companyId: number;
 
+  /** Which of Pact's APIs the sandbox's webhooks (and its bot) speak. */
+  readonly apiVersion: 1 | 2;
+
   readonly #options: ResolvedOptions;
   readonly #store = new SandboxStore();
+  readonly #routes: WebhookRoutes;
   readonly #outbox: WebhookOutbox;
   readonly #emulator: Emulator;
-  readonly #sse = new SseHub();
+  readonly #auths: AuthFlows;
+  readonly #sse = new SseHub<PageEvents>();
   readonly #log: LogRing;
   readonly #server: http.Server;
-  readonly #agents = webhookAgents();
-  readonly #connections = new Map<number, WebhookTarget>();
-  readonly #httpTargets = new Map<string, WebhookTarget>();
   #faults: Faults;
   #url = '';
   #apiCalls = 0;
@@ -93,15 +106,31 @@ export class Sandbox {
     this.#options = options;
     this.token = options.token;
     this.companyId = options.companyId;
+    this.apiVersion = options.apiVersion;
     this.#faults = options.faults;
     this.#log = new LogRing(options.logSize);
+    const v1 = options.apiVersion === 1;
     this.#store.addCompany(
-      { name: options.companyName, webhook_url: options.webhookUrl },
+      { name: options.companyName, webhook_url: v1 ? options.webhookUrl : undefined },
       options.companyId,
     );
-    this.#outbox = new WebhookOutbox({
-      targetOf: (companyId) => this.#targetOf(companyId),
+    if (!v1 && options.webhookUrl) {
+      this.#store.addWebhook({
+        company_id: options.companyId,
+        url: options.webhookUrl,
+        active: true,
+      });
+    }
+    this.#routes = new WebhookRoutes({
+      store: this.#store,
+      version: options.apiVersion,
       maxAttempts: options.maxDeliveryAttempts,
+      timeoutMs: options.webhookTimeoutMs,
+    });
+    this.#outbox = new WebhookOutbox({
+      routesOf: (companyId) => this.#routes.routesOf(companyId),
+      version: options.apiVersion,
+      nowhere: 'no bot is connected and the company has no active webhook',
       intervalMs: options.redeliveryIntervalMs,
       onAttempt: (attempt) => this.events.emit('webhook', attempt),
     });
@@ -111,7 +140,13 @@ export class Sandbox {
       events: this.events,
       timing: options.delivery,
       faults: () => this.#faults,
-      avatarUrl: (conversation) => `${this.#url}${avatarPath(conversation.external_id)}`,
+      avatarUrl: (conversation) => this.#avatarUrl(conversation),
+    });
+    this.#auths = new AuthFlows({
+      store: this.#store,
+      outbox: this.#outbox,
+      emulator: this.#emulator,
+      oauthUrl: (authId) => `${this.#url}/sandbox/oauth/${authId}`,
     });
     this.#server = this.#createServer();
     this.#relayToPage();
@@ -139,9 +174,14 @@ export class Sandbox {
     return `${this.#url}/`;
   }
 
-  /** `{ token, companyId, apiUrl }`: what a `Bot` needs to use this sandbox. */
+  /** `{ token, companyId, apiUrl, apiVersion }`: what a `Bot` needs to use this sandbox. */
   get botOptions(): SandboxBotOptions {
-    return { token: this.token, companyId: this.companyId, apiUrl: this.apiUrl };
+    return {
+      token: this.token,
+      companyId: this.companyId,
+      apiUrl: this.apiUrl,
+      apiVersion: this.apiVersion,
+    };
   }
 
   /** The fault settings in force. */
@@ -174,18 +214,15 @@ export class Sandbox {
           .join(', ')}); create the bot with new Bot({ ...sandbox.botOptions })`,
       );
     }
-    if (this.#connections.has(companyId)) {
+    if (this.#routes.bot(companyId)) {
       throw new Error(
         `a bot is connected to company ${companyId} already; call the function connect() returned to disconnect it first`,
       );
     }
-    const target = botTarget(bot, options.secret);
-    this.#connections.set(companyId, target);
+    const disconnect = this.#routes.connect(companyId, botTarget(bot, options.secret));
     this.#targetChanged(companyId);
     return () => {
-      if (this.#connections.get(companyId) !== target) return;
-      this.#connections.delete(companyId);
-      this.#targetChanged(companyId);
+      if (disconnect()) this.#targetChanged(companyId);
     };
   }
 
@@ -229,42 +266,55 @@ export class Sandbox {
     return `${this.#url}${filePath(id, fileName)}`;
   }
 
-  #targetOf(companyId: number): WebhookTarget | undefined {
-    const connected = this.#connections.get(companyId);
-    if (connected) return connected;
-    const url = this.#store.company(companyId)?.webhook_url;
-    if (!url) return undefined;
-    let target = this.#httpTargets.get(url);
-    if (!target) {
-      target = httpTarget(url, this.#agents, this.#options.webhookTimeoutMs);
-      this.#httpTargets.set(url, target);
-    }
-    return target;
+  #avatarUrl(conversation: ConversationRecord): string {
+    return `${this.#url}${avatarPath(conversation.external_id)}`;
   }
 
   #targetChanged(companyId: number): void {
-    this.events.emit('target', { companyId, target: this.#targetOf(companyId)?.name ?? null });
+    this.events.emit('target', { companyId, target: this.#routes.describe(companyId) });
   }
 
   #webhookUrlChanged(company: CompanyRecord): void {
     this.#targetChanged(company.external_id);
     if (company.webhook_url) {
-      void this.#outbox.post(company.external_id, `company:${company.external_id}`, probeWebhook());
+      void this.#outbox.post(company.external_id, `company:${company.external_id}`, {
+        1: probeWebhook(),
+      });
     }
+  }
+
+  /**
+   * Pact's URL test of a v2 company webhook: one POST of the test body, to the URL — or to the
+   * bot connected in-process, which takes everything the company's URLs would get.
+   */
+  #testWebhookUrl(companyId: number, url: string): Promise<WebhookOutcome> {
+    const target = this.#routes.bot(companyId) ?? this.#routes.http(url);
+    const route = {
+      key: `url-test:${url}`,
+      version: 2 as const,
+      maxAttempts: 1,
+      target: () => target,
+      nowhere: '',
+    };
+    return this.#outbox.postTo(companyId, route, 'url-test', probeWebhook());
   }
 
   #snapshot(): PageSnapshot {
     const company = this.#store.company(this.companyId)!;
     return {
       company: { id: company.external_id, name: company.name },
-      channelTypes: CHANNEL_TYPES.map((type) => ({ type, label: CHANNEL_LABELS[type] })),
+      apiVersion: this.apiVersion,
+      channelTypes: (this.apiVersion === 1 ? CHANNEL_TYPES : CHANNEL_TYPES_V2).map((type) => ({
+        type,
+        label: CHANNEL_LABELS[type],
+      })),
       conversations: this.#store.conversations(this.companyId).map((conversation) => ({
         ...conversationView(conversation),
         messages: this.#store.messagesOf(conversation.external_id).map(chatMessage),
       })),
       log: this.#log.entries(),
       faults: this.faults,
-      target: this.#targetOf(this.companyId)?.name ?? null,
+      target: this.#routes.describe(this.companyId),
     };
   }
 
@@ -283,26 +333,38 @@ export class Sandbox {
     });
     events.on('message', (event) => this.#sse.broadcast('message', event));
     events.on('conversation', (event) => this.#sse.broadcast('conversation', event.conversation));
+    events.on('conversationDeleted', (event) =>
+      this.#sse.broadcast('conversationDeleted', event.conversation),
+    );
     events.on('faults', (faults) => this.#sse.broadcast('faults', faults));
     events.on('target', (event) => {
       if (event.companyId === this.companyId) this.#sse.broadcast('target', event.target);
     });
   }
 
+  #services(): ApiServices {
+    return {
+      store: this.#store,
+      emulator: this.#emulator,
+      auths: this.#auths,
+      fileUrl: (id, name) => this.#fileUrl(id, name),
+      avatarUrl: (conversation) => this.#avatarUrl(conversation),
+      webhookUrlChanged: (company) => this.#webhookUrlChanged(company),
+      targetsChanged: (companyId) => this.#targetChanged(companyId),
+      testWebhookUrl: (companyId, url) => this.#testWebhookUrl(companyId, url),
+    };
+  }
+
   #createServer(): http.Server {
     const limits: BodyLimits = { body: 1024 * 1024, upload: this.#options.maxUploadBytes };
-    const api = createApiHandler({
+    const api = {
       token: this.token,
       limits,
       faults: () => this.#faults,
-      services: {
-        store: this.#store,
-        emulator: this.#emulator,
-        fileUrl: (id, name) => this.#fileUrl(id, name),
-        webhookUrlChanged: (company) => this.#webhookUrlChanged(company),
-      },
-      onCall: (call) => this.events.emit('api', { id: ++this.#apiCalls, ...call }),
-    });
+      services: this.#services(),
+      onCall: (call: Parameters<Parameters<typeof createApiHandler>[0]['onCall']>[0]) =>
+        this.events.emit('api', { id: ++this.#apiCalls, ...call }),
+    };
     const page = createPageApi({
       sse: this.#sse,
       limits,
@@ -319,27 +381,19 @@ export class Sandbox {
           name: typeof name === 'string' && name.trim() === '' ? undefined : (name as string),
         }),
       setFaults: (change) => this.setFaults(change as Partial<Faults>),
+      completeOAuth: (authId) => this.#auths.completeOAuth(authId),
     });
-    const files = createFileHandler(this.#store);
-    const avatars = createAvatarHandler(this.#store);
-    const statics = createStaticHandler(pageDirectory());
-    return http.createServer((req, res) => {
-      const url = new URL(req.url ?? '/', 'http://sandbox');
-      const { pathname } = url;
-      let handled: Promise<void> | void;
-      if (pathname === '/p1' || pathname.startsWith('/p1/')) handled = api(req, res, url);
-      else if (pathname.startsWith('/sandbox/')) handled = page(req, res, url);
-      else if (pathname.startsWith('/files/')) handled = files(req, res, url);
-      else if (pathname.startsWith('/avatars/')) handled = avatars(req, res, url);
-      else handled = statics(req, res, url);
-      void Promise.resolve(handled).catch((error: unknown) => {
-        if (!res.headersSent) {
-          sendJson(res, 500, {
-            status: 'errored',
-            message: `the sandbox failed: ${(error as Error).message}`,
-          });
-        } else res.destroy();
-      });
+    return createSandboxServer({
+      apiV1: createApiHandler(api),
+      apiV2: createApiHandler({
+        ...api,
+        dialect: V2_DIALECT,
+        rateLimits: () => this.#options.rateLimits,
+      }),
+      page,
+      files: createFileHandler(this.#store),
+      avatars: createAvatarHandler(this.#store),
+      statics: createStaticHandler(pageDirectory()),
     });
   }
 
@@ -365,12 +419,10 @@ export class Sandbox {
       this.#emulator.close();
       this.#outbox.close();
       this.#sse.close();
-      this.#connections.clear();
       const closed = this.#server.listening ? once(this.#server, 'close') : Promise.resolve();
       this.#server.close();
       this.#server.closeAllConnections();
-      this.#agents.http.destroy();
-      this.#agents.https.destroy();
+      this.#routes.close();
       await closed;
     })();
     return this.#closed;

@@ -117,6 +117,35 @@ describe('a test chat', () => {
   });
 });
 
+describe('the API version of a test bot', () => {
+  it('is 1 unless asked, for the sandbox and in the options the bot is made from', async () => {
+    const seen: unknown[] = [];
+    const tester = await testBot(() => undefined, {
+      createBot: (options) => (seen.push(options.apiVersion), new Bot({ ...options })),
+    });
+    expect(tester.sandbox.apiVersion).toBe(1);
+    expect(seen).toEqual([1]);
+  });
+
+  it('is set for both by apiVersion, or by sandbox.apiVersion, and passed in botOptions', async () => {
+    for (const options of [{ apiVersion: 2 as const }, { sandbox: { apiVersion: 2 as const } }]) {
+      const seen: unknown[] = [];
+      const tester = await testBot(() => undefined, {
+        ...options,
+        createBot: (botOptions) => (seen.push(botOptions), new Bot({ ...botOptions })),
+      });
+      expect(tester.sandbox.apiVersion).toBe(2);
+      expect(seen).toEqual([{ ...tester.sandbox.botOptions, apiVersion: 2 }]);
+    }
+  });
+
+  it('must not be given two ways that disagree', async () => {
+    await expect(
+      startTestBot(undefined, { apiVersion: 2, sandbox: { apiVersion: 1 } }),
+    ).rejects.toThrow('apiVersion 2 and sandbox.apiVersion 1 disagree; give one of them');
+  });
+});
+
 describe('a failing test says what the bot sent', () => {
   async function failureOf(flow: PromiseLike<unknown>): Promise<Error> {
     return Promise.resolve(flow).then(

@@ -9,7 +9,12 @@ describe('Sandbox.start', () => {
     expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(sandbox.apiUrl).toBe(sandbox.url);
     expect(sandbox.chatUrl).toBe(`${sandbox.url}/`);
-    expect(sandbox.botOptions).toEqual({ token: 't', companyId: 42, apiUrl: sandbox.url });
+    expect(sandbox.botOptions).toEqual({
+      token: 't',
+      companyId: 42,
+      apiUrl: sandbox.url,
+      apiVersion: 1,
+    });
   });
 
   it('names a bad option, and what it must be', async () => {
@@ -24,6 +29,12 @@ describe('Sandbox.start', () => {
     );
     await expect(Sandbox.start({ faults: { serverErrors: 2 } })).rejects.toThrow(
       'faults.serverErrors must be a share of API calls from 0 to 1, got 2',
+    );
+    await expect(Sandbox.start({ apiVersion: 3 as never })).rejects.toThrow(
+      'apiVersion must be 1 or 2, got 3',
+    );
+    await expect(Sandbox.start({ rateLimits: 'yes' as never })).rejects.toThrow(
+      'rateLimits must be true or false, got "yes"',
     );
     await expect(Sandbox.start({ delivery: { readMs: -5 } })).rejects.toThrow(
       'delivery.readMs must be a whole number from 0 to 600000, got -5',

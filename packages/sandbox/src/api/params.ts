@@ -88,14 +88,14 @@ export class Params {
   }
 
   /** A list of ids (numbers or strings of digits); a single id counts as a list of one. */
-  ids(name: string): number[] | undefined {
+  ids(name: string, what = 'an attachment id'): number[] | undefined {
     const value = this.values[name];
     if (isBlank(value)) return undefined;
     const list: unknown[] = Array.isArray(value) ? value : [value];
     return list.map((item, i) => {
       const id = typeof item === 'string' && /^\d+$/.test(item) ? Number(item) : item;
       if (typeof id !== 'number' || !Number.isSafeInteger(id) || id <= 0) {
-        throw bad(`${name}[${i}] must be an attachment id (a positive integer), got ${show(item)}`);
+        throw bad(`${name}[${i}] must be ${what} (a positive integer), got ${show(item)}`);
       }
       return id;
     });

@@ -21,6 +21,8 @@ export interface ApiRequest {
   params: Params;
   /** Files of a multipart body, by field name. */
   files: Map<string, UploadedFile>;
+  /** A `private_api_token` field of the body (v2 takes the token there too). */
+  bodyToken: unknown;
   /** The body as the log shows it: JSON or fields, files summarized by name, type and size. */
   loggedBody: unknown;
 }
@@ -109,11 +111,13 @@ export async function readApiRequest(
       );
     }
   }
+  const { private_api_token: bodyToken, ...fields } = body;
   return {
     method: req.method ?? 'GET',
     path: url.pathname,
-    params: new Params({ ...query, ...body }),
+    params: new Params({ ...query, ...fields }),
     files,
+    bodyToken,
     loggedBody,
   };
 }

@@ -1,17 +1,28 @@
+import type { AuthFlows } from '../auth-flows.js';
 import type { Emulator } from '../emulator.js';
 import type { SandboxStore } from '../store/store.js';
-import type { CompanyRecord } from '../store/records.js';
+import type { CompanyRecord, ConversationRecord } from '../store/records.js';
+import type { WebhookOutcome } from '../webhooks/outbox.js';
 import { ApiError } from './api-error.js';
 import type { ApiRequest } from './read-request.js';
+import type { RateWindow } from './v2/rate-limits.js';
 
 /** What route handlers work with besides the request. */
 export interface ApiServices {
   store: SandboxStore;
   emulator: Emulator;
+  /** Connecting, confirming and removing auths (v2). */
+  auths: AuthFlows;
   /** The URL the sandbox serves an uploaded file at. */
   fileUrl: (id: number, fileName: string) => string;
+  /** Where a customer's avatar is served. */
+  avatarUrl: (conversation: ConversationRecord) => string;
   /** A company's webhook URL was set or changed: Pact probes it. */
   webhookUrlChanged: (company: CompanyRecord) => void;
+  /** The company's v2 webhooks changed: where its webhooks go may have. */
+  targetsChanged: (companyId: number) => void;
+  /** Posts Pact's URL test to a v2 company webhook's URL (or to the bot connected in-process), once. */
+  testWebhookUrl: (companyId: number, url: string) => Promise<WebhookOutcome>;
 }
 
 /** A call being answered: the request, its path's ids, and the services. */
@@ -22,7 +33,7 @@ export interface RouteContext {
   services: ApiServices;
 }
 
-/** What a handler answers: a status (200 by default) and a JSON body. */
+/** What a handler answers: a status (200 by default) and a JSON body (none for a 204). */
 export interface ApiAnswer {
   status?: number;
   body: unknown;
@@ -36,6 +47,8 @@ export interface Route {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   pattern: string;
   handler: RouteHandler;
+  /** Pact's rate limits of the endpoint (v2), counted per endpoint and token. */
+  rateLimit?: readonly RateWindow[] | undefined;
 }
 
 function match(pattern: string, path: string): Record<string, string> | undefined {
@@ -59,6 +72,7 @@ export function findRoute(
   routes: readonly Route[],
   method: string,
   path: string,
+  apiName = "Pact's API v1",
 ): { route: Route; segments: Record<string, string> } {
   const allowed: string[] = [];
   for (const route of routes) {
@@ -72,5 +86,5 @@ export function findRoute(
       allow: allowed.join(', '),
     });
   }
-  throw new ApiError(404, `there is no endpoint ${method} ${path} in Pact's API v1`);
+  throw new ApiError(404, `there is no endpoint ${method} ${path} in ${apiName}`);
 }

@@ -87,7 +87,15 @@ export function jobShape(job: JobRecord) {
   };
 }
 
-/** A WhatsApp Business template. */
+/** A WhatsApp Business template, with the fields v1 lists. */
 export function templateShape(template: WabaTemplateRecord) {
-  return { ...template };
+  return {
+    id: template.id,
+    company_id: template.company_id,
+    name: template.name,
+    waba_id: template.waba_id,
+    body: template.body,
+    substitutions_count: template.substitutions_count,
+    position: template.position,
+  };
 }

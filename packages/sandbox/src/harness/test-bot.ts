@@ -11,10 +11,21 @@ export interface TestBotOptions<C extends Context = Context> {
    * limit is off unless given, so tests do not wait on it.
    */
   bot?: Omit<BotOptions<C>, 'token' | 'companyId' | 'apiUrl' | 'client'> | undefined;
-  /** Builds the bot instead, from the sandbox's `{ token, companyId, apiUrl }`: for bots made by your own factory. */
+  /**
+   * Builds the bot instead, from the sandbox's `{ token, companyId, apiUrl, apiVersion }`: for
+   * bots made by your own factory.
+   */
   createBot?: ((options: SandboxBotOptions) => Bot<C>) | undefined;
-  /** Options of the sandbox. By default it runs on a free port, delivering at once and retrying every 20 ms. */
+  /**
+   * Options of the sandbox. By default it runs on a free port, delivering at once, retrying every
+   * 20 ms, and without Pact's v2 rate limits (`rateLimits: true` to have them).
+   */
   sandbox?: SandboxOptions | undefined;
+  /**
+   * Which of Pact's APIs the test speaks, the sandbox's webhooks and the bot alike (the bot gets
+   * it through `sandbox.botOptions`). The same as `sandbox: { apiVersion }`. Default 1.
+   */
+  apiVersion?: 1 | 2 | undefined;
   /** The messenger of `chat()` when it names none. Default `whatsapp_business`. */
   channel?: ChannelType | undefined;
   /** Fail an action when the bot's handler throws on it. Default true; turn off to test `bot.catch`. */
@@ -81,9 +92,21 @@ export async function startTestBot<C extends Context = Context>(
   setup?: (bot: Bot<C>) => unknown,
   options: TestBotOptions<C> = {},
 ): Promise<TestBot<C>> {
+  const apiVersion = options.apiVersion ?? options.sandbox?.apiVersion;
+  if (
+    options.apiVersion !== undefined &&
+    options.sandbox?.apiVersion !== undefined &&
+    options.apiVersion !== options.sandbox.apiVersion
+  ) {
+    throw new TypeError(
+      `apiVersion ${options.apiVersion} and sandbox.apiVersion ${options.sandbox.apiVersion} disagree; give one of them`,
+    );
+  }
   const sandbox = await Sandbox.start({
     redeliveryIntervalMs: 20,
+    rateLimits: false,
     ...options.sandbox,
+    apiVersion,
     delivery: { sentMs: 0, deliveredMs: 0, readMs: 0, ...options.sandbox?.delivery },
   });
   try {

@@ -1,12 +1,25 @@
+// @ts-check
 // The sandbox's chat page: talk to the bot as its customers, watch webhooks and API calls live.
 // State arrives over Server-Sent Events from /sandbox/events: a snapshot first, then changes.
 import { avatar, conversationItem, messageElement } from './chat.js';
 import { h, request } from './dom.js';
-import { activeFaults, faultValue, logEntryElement, sliderValue } from './inspector.js';
+import {
+  activeFaults,
+  faultValue,
+  isFaultName,
+  logEntryElement,
+  sliderValue,
+} from './inspector.js';
 
 /** @typedef {import('./chat.js').Message} Message */
 /** @typedef {import('./chat.js').Conversation} Conversation */
 /** @typedef {import('./inspector.js').LogEntry} LogEntry */
+/** @typedef {import('./inspector.js').Faults} Faults */
+/** @typedef {import('../server/page-wire.js').PageEvents} PageEvents */
+/**
+ * @template T
+ * @typedef {import('../server/page-wire.js').Wire<T>} Wire
+ */
 /** @typedef {Conversation & { messages: Map<number, Message>, unread: number }} ConversationState */
 
 const MAX_LOG_ENTRIES = 400;
@@ -46,8 +59,8 @@ const state = {
   /** @type {string | null} */
   target: null,
   connected: false,
-  /** @type {Record<string, number>} */
-  faults: {},
+  /** @type {Faults | undefined} */
+  faults: undefined,
 };
 
 // ---------- Status ----------
@@ -308,16 +321,19 @@ for (const button of document.querySelectorAll('[data-filter]')) {
 // ---------- Faults ----------
 
 function renderFaults() {
+  const { faults } = state;
+  if (!faults) return;
   for (const row of faultsForm.querySelectorAll('.fault')) {
     const element = /** @type {HTMLElement} */ (row);
-    const name = element.dataset.fault ?? '';
+    const name = element.dataset.fault;
+    if (!isFaultName(name)) continue;
     const slider = /** @type {HTMLInputElement} */ (element.querySelector('input'));
     const output = /** @type {HTMLOutputElement} */ (element.querySelector('output'));
-    const value = sliderValue(name, state.faults[name] ?? 0);
+    const value = sliderValue(name, faults[name]);
     if (document.activeElement !== slider) slider.value = String(value);
     output.value = `${slider.value} ${element.dataset.unit ?? ''}`.replace(' %', '%');
   }
-  const active = activeFaults(state.faults);
+  const active = activeFaults(faults);
   const summary = byId('faults-summary');
   summary.textContent = active === 0 ? 'off' : `${active} on`;
   summary.dataset.active = String(active > 0);
@@ -329,7 +345,7 @@ faultsForm.addEventListener('input', (event) => {
   const slider = /** @type {HTMLInputElement} */ (event.target);
   const row = /** @type {HTMLElement | null} */ (slider.closest('.fault'));
   const name = row?.dataset.fault;
-  if (!name) return;
+  if (!isFaultName(name) || !state.faults) return;
   state.faults = { ...state.faults, [name]: faultValue(name, Number(slider.value)) };
   renderFaults();
   clearTimeout(faultsTimer);
@@ -392,20 +408,12 @@ document.addEventListener('keydown', (event) => {
 // ---------- The event stream ----------
 
 /**
- * @typedef {{
- *   company: { id: number, name: string },
- *   channelTypes: Array<{ type: string, label: string }>,
- *   conversations: Array<Conversation & { messages: Message[] }>,
- *   log: LogEntry[], faults: Record<string, number>, target: string | null
- * }} Snapshot
- */
-
-/**
  * Everything anew: on first connect, and after every reconnect.
- * @param {Snapshot} snapshot
+ * @param {Wire<PageEvents['snapshot']>} snapshot
  */
 function load(snapshot) {
-  byId('company').textContent = `· ${snapshot.company.name} (company ${snapshot.company.id})`;
+  byId('company').textContent =
+    `· ${snapshot.company.name} (company ${snapshot.company.id}) · API v${snapshot.apiVersion}`;
   const chosen = channelSelect.value || 'whatsapp_business';
   channelSelect.replaceChildren(
     ...snapshot.channelTypes.map(({ type, label }) =>
@@ -437,12 +445,16 @@ function load(snapshot) {
 }
 
 /**
- * Reads an event's JSON.
- * @param {Event} event
- * @returns {any}
+ * Listens to one kind of event of the stream, its JSON read as the server's type says.
+ * @template {keyof PageEvents} K
+ * @param {EventSource} source
+ * @param {K} name
+ * @param {(data: Wire<PageEvents[K]>) => void} handle
  */
-function data(event) {
-  return JSON.parse(/** @type {MessageEvent<string>} */ (event).data);
+function on(source, name, handle) {
+  source.addEventListener(name, (event) =>
+    handle(JSON.parse(/** @type {MessageEvent<string>} */ (event).data)),
+  );
 }
 
 function connect() {
@@ -455,13 +467,11 @@ function connect() {
     state.connected = false;
     renderStatus();
   });
-  source.addEventListener('snapshot', (event) => {
+  on(source, 'snapshot', (snapshot) => {
     state.connected = true;
-    load(data(event));
+    load(snapshot);
   });
-  source.addEventListener('conversation', (event) => {
-    /** @type {Conversation} */
-    const conversation = data(event);
+  on(source, 'conversation', (conversation) => {
     state.conversations.set(conversation.id, { ...conversation, messages: new Map(), unread: 0 });
     if (state.opening === conversation.id || state.selected === undefined) {
       const opening = state.opening === conversation.id;
@@ -469,18 +479,19 @@ function connect() {
       select(conversation.id, { focus: opening });
     } else renderConversations();
   });
-  source.addEventListener('message', (event) => {
-    /** @type {{ conversationId: number, message: Message }} */
-    const { conversationId, message } = data(event);
-    upsertMessage(conversationId, message);
+  on(source, 'conversationDeleted', (conversation) => {
+    state.conversations.delete(conversation.id);
+    if (state.selected === conversation.id) select([...state.conversations.keys()].pop());
+    else renderConversations();
   });
-  source.addEventListener('log', (event) => addLogEntry(data(event)));
-  source.addEventListener('faults', (event) => {
-    state.faults = data(event);
+  on(source, 'message', ({ conversationId, message }) => upsertMessage(conversationId, message));
+  on(source, 'log', addLogEntry);
+  on(source, 'faults', (faults) => {
+    state.faults = faults;
     renderFaults();
   });
-  source.addEventListener('target', (event) => {
-    state.target = data(event);
+  on(source, 'target', (target) => {
+    state.target = target;
     renderStatus();
   });
 }

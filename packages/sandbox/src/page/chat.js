@@ -1,19 +1,12 @@
+// @ts-check
 // Builders of the chat's elements: conversations in the list, and message bubbles.
 import { channelColor, fileSize, h, icon, shortTime } from './dom.js';
 
-/** @typedef {{ id: number, url: string, fileName: string, mimeType: string, size: number | null }} Attachment */
 /**
- * @typedef {{
- *   id: number, from: 'customer' | 'bot', text: string, buttons: string[], interactive: boolean,
- *   attachments: Attachment[], location: { latitude: number, longitude: number } | null,
- *   status: string, sentAt: string, jobId: number | null
- * }} Message
- */
-/**
- * @typedef {{
- *   id: number, name: string, senderId: string, createdAt: string,
- *   channel: { id: number, type: string, label: string }
- * }} Conversation
+ * What the page gets from the sandbox, in the server's own types (as JSON carries them).
+ * @typedef {import('../server/page-wire.js').Wire<import('../chat-view.js').ChatAttachment>} Attachment
+ * @typedef {import('../server/page-wire.js').Wire<import('../chat-view.js').ChatMessage>} Message
+ * @typedef {import('../server/page-wire.js').Wire<import('../chat-view.js').ConversationView>} Conversation
  */
 
 const STATUS_LABELS = {
@@ -113,13 +106,18 @@ function place(location) {
  */
 export function messageElement(message, onPress) {
   const fromBot = message.from === 'bot';
+  const content = message.deleted
+    ? h('p', { class: 'text deleted' }, 'This message was deleted')
+    : [
+        message.attachments.map(attachment),
+        message.location && place(message.location),
+        message.text && h('p', { class: 'text' }, message.text),
+      ];
   const bubble = h(
     'div',
     { class: 'bubble' },
     h('span', { class: 'visually-hidden' }, fromBot ? 'The bot wrote:' : 'You wrote:'),
-    message.attachments.map(attachment),
-    message.location && place(message.location),
-    message.text && h('p', { class: 'text' }, message.text),
+    content,
     h(
       'div',
       { class: 'meta' },
@@ -128,7 +126,7 @@ export function messageElement(message, onPress) {
     ),
   );
   const buttons =
-    message.interactive && message.buttons.length > 0
+    message.interactive && message.buttons.length > 0 && !message.deleted
       ? h(
           'div',
           { class: 'buttons', role: 'group', 'aria-label': 'Buttons' },
@@ -153,6 +151,7 @@ export function messageElement(message, onPress) {
 export function preview(message) {
   if (!message) return 'No messages yet';
   const who = message.from === 'bot' ? 'Bot: ' : '';
+  if (message.deleted) return `${who}This message was deleted`;
   if (message.text) return who + message.text.split('\n')[0];
   if (message.attachments.length > 0) return `${who}📎 ${message.attachments[0]?.fileName}`;
   if (message.location) return `${who}📍 Location`;

@@ -1,3 +1,4 @@
+// @ts-check
 // Small DOM helpers for the chat page. Text always goes in as text, never as HTML.
 
 const SVG = 'http://www.w3.org/2000/svg';

@@ -1,14 +1,8 @@
+// @ts-check
 // Builders of the inspector: the live log of webhooks and API calls, and the fault settings.
 import { clockTime, h } from './dom.js';
 
-/**
- * @typedef {{
- *   id: string, kind: 'api' | 'webhook', at: string, method: string, path: string,
- *   status: number | null, durationMs: number, note?: string, fault?: string, target?: string,
- *   attempt?: number, maxAttempts?: number, outcome?: string, error?: string,
- *   conversationId?: number, request?: unknown, response?: unknown
- * }} LogEntry
- */
+/** @typedef {import('../server/page-wire.js').Wire<import('../server/page-log.js').LogEntry>} LogEntry */
 
 /**
  * How a status looks: `ok`, `warn` (4xx, a webhook to retry) or `bad` (5xx, no answer).
@@ -112,14 +106,34 @@ export function logEntryElement(entry) {
   );
 }
 
-/** @typedef {Record<string, number>} Faults */
+/** @typedef {import('../server/page-wire.js').Wire<import('../faults.js').Faults>} Faults */
+/** @typedef {keyof Faults} FaultName */
 
-/** The settings shown as percentages (shares from 0 to 1 on the wire). */
+/** @type {ReadonlySet<FaultName>} The settings shown as percentages (shares from 0 to 1 on the wire). */
 const SHARES = new Set(['rateLimited', 'serverErrors', 'connectionResets', 'undelivered']);
+
+/** @type {readonly FaultName[]} */
+const FAULT_NAMES = [
+  'rateLimited',
+  'serverErrors',
+  'connectionResets',
+  'latencyMs',
+  'retryAfterSeconds',
+  'undelivered',
+];
+
+/**
+ * Whether a name from the page (a row's `data-fault`) is one of the sandbox's fault settings.
+ * @param {string | undefined} name
+ * @returns {name is FaultName}
+ */
+export function isFaultName(name) {
+  return FAULT_NAMES.includes(/** @type {FaultName} */ (name));
+}
 
 /**
  * The value a fault's slider shows.
- * @param {string} name
+ * @param {FaultName} name
  * @param {number} value
  * @returns {number}
  */
@@ -129,7 +143,7 @@ export function sliderValue(name, value) {
 
 /**
  * The value a fault's slider stands for.
- * @param {string} name
+ * @param {FaultName} name
  * @param {number} value
  * @returns {number}
  */

@@ -1,33 +1,44 @@
 import type http from 'node:http';
 import { ApiError, erroredBody } from '../api/api-error.js';
 import { readApiRequest, type BodyLimits } from '../api/read-request.js';
-import type { ChannelType } from '../channels.js';
-import type { ChatMessage, ConversationView } from '../chat-view.js';
+import { CHANNEL_LABELS } from '../channels.js';
 import type { Customer } from '../customer.js';
+import type { ChannelRecord } from '../store/records.js';
 import type { Faults } from '../faults.js';
 import { sendJson } from './http-util.js';
-import type { LogEntry } from './page-log.js';
+import type { PageEvents, PageSnapshot } from './page-wire.js';
 import type { SseHub } from './sse.js';
 
-/** Everything the page shows, sent when it opens its event stream. */
-export interface PageSnapshot {
-  company: { id: number; name: string };
-  channelTypes: Array<{ type: ChannelType; label: string }>;
-  conversations: Array<ConversationView & { messages: ChatMessage[] }>;
-  log: LogEntry[];
-  faults: Faults;
-  /** Where webhooks go: `bot (in-process)`, a URL, or null. */
-  target: string | null;
-}
+export type { PageSnapshot } from './page-wire.js';
 
 /** What the page's endpoints need from the sandbox. */
 export interface PageApiDeps {
-  sse: SseHub;
+  sse: SseHub<PageEvents>;
   snapshot(): PageSnapshot;
   customer(conversationId: number): Customer | undefined;
   newCustomer(channel: unknown, name: unknown): Customer;
   setFaults(change: unknown): Faults;
+  /** Completes an auth's OAuth, as the provider's page would (v2); undefined when there is no such auth. */
+  completeOAuth(authId: number): ChannelRecord | undefined;
   limits: BodyLimits;
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The provider's OAuth page, in the sandbox: opening it connects the auth. */
+function oauthPage(res: http.ServerResponse, channel: ChannelRecord | undefined, id: number): void {
+  const text = channel
+    ? `${CHANNEL_LABELS[channel.provider]} is connected to company ${channel.company_id} (auth ${channel.external_id}). You can close this tab.`
+    : `There is no auth ${id} waiting for OAuth in this sandbox.`;
+  const html = `<!doctype html><html lang="en"><meta charset="utf-8"><title>pactbot sandbox · OAuth</title><p>${escapeHtml(text)}</p></html>`;
+  res.writeHead(channel ? 200 : 404, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    'cache-control': 'no-store',
+  });
+  res.end(html);
 }
 
 const MAX_TEXT = 10_000;
@@ -67,7 +78,7 @@ async function customerWrites(deps: PageApiDeps, req: http.IncomingMessage, url:
 
 /**
  * The page's own endpoints, under `/sandbox/`: its event stream, the state, new customers, what
- * customers write, and the fault settings. They need no token: the sandbox listens on localhost.
+ * customers write, the fault settings, and the OAuth pages of v2 auths. They need no token: the sandbox listens on localhost.
  */
 export function createPageApi(
   deps: PageApiDeps,
@@ -80,6 +91,11 @@ export function createPageApi(
         return;
       }
       if (route === 'GET /sandbox/state') return sendJson(res, 200, deps.snapshot());
+      const oauth = /^GET \/sandbox\/oauth\/(\d+)$/.exec(route);
+      if (oauth) {
+        const id = Number(oauth[1]);
+        return oauthPage(res, deps.completeOAuth(id), id);
+      }
       if (route === 'POST /sandbox/customers') {
         const { params } = await readApiRequest(req, url, deps.limits);
         let customer: Customer;

@@ -70,10 +70,43 @@ function quote(text: unknown): string {
   return JSON.stringify(line.length > 40 ? `${line.slice(0, 40)}…` : line);
 }
 
+/** What a v2 webhook (`{event, type, object}`) is about, in a few words. */
+function v2NoteOf(label: string, object: Record<string, unknown>): string | undefined {
+  switch (label) {
+    case 'conversation/create':
+      return `new conversation with ${String(object.sender_name)}`;
+    case 'conversation/update':
+      return `${String(object.sender_name)} · last message ${String(object.last_message_id)}`;
+    case 'conversation/delete':
+      return `deleted · conversation ${String(object.id)}`;
+    case 'message/create':
+      return object.income
+        ? `the customer: ${quote(object.message)}`
+        : `sent: ${quote(object.message)}`;
+    case 'message/update':
+      return `${object.deleted ? 'deleted' : String(object.status)} · message ${String(object.id)}`;
+    default: {
+      if (!label.startsWith('auth/')) return undefined;
+      const extra = object.qr
+        ? ' · QR code'
+        : object.code
+          ? ' · pairing code'
+          : object.oauth_provider_url
+            ? ' · OAuth link'
+            : '';
+      return `${String(object.provider)} ${String(object.state)}${extra}`;
+    }
+  }
+}
+
 /** What a webhook is about, in a few words. */
 function noteOf(body: Record<string, unknown>): string | undefined {
+  const label = `${String(body.type)}/${String(body.event)}`;
+  if (body.object !== null && typeof body.object === 'object') {
+    return v2NoteOf(label, body.object as Record<string, unknown>);
+  }
   const data = (body.data ?? {}) as Record<string, unknown>;
-  switch (`${String(body.type)}/${String(body.event)}`) {
+  switch (label) {
     case 'conversation/new':
       return `${String(data.name)} wrote first`;
     case 'message/new':

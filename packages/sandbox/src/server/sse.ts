@@ -2,9 +2,10 @@ import type http from 'node:http';
 
 /**
  * Server-Sent Events to every open page: each client gets the events broadcast after it joined,
- * and a comment every 15 s so that proxies keep the stream open.
+ * and a comment every 15 s so that proxies keep the stream open. `Events` maps each event's name
+ * to what it carries, so the server and the page read one list of them.
  */
-export class SseHub {
+export class SseHub<Events extends object> {
   readonly #clients = new Set<http.ServerResponse>();
   readonly #heartbeat: NodeJS.Timeout;
 
@@ -16,10 +17,10 @@ export class SseHub {
   }
 
   /** Opens a stream on `res` and sends it `first` (such as a snapshot) before anything else. */
-  open(
+  open<K extends keyof Events & string>(
     req: http.IncomingMessage,
     res: http.ServerResponse,
-    first: { event: string; data: unknown },
+    first: { event: K; data: Events[K] },
   ): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
@@ -34,7 +35,7 @@ export class SseHub {
   }
 
   /** Sends an event to every open stream. */
-  broadcast(event: string, data: unknown): void {
+  broadcast<K extends keyof Events & string>(event: K, data: Events[K]): void {
     if (this.#clients.size === 0) return;
     const text = this.#format(event, data);
     for (const client of this.#clients) client.write(text);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type http from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { mimeTypeOf } from '@pactbot/core';
+import { mimeTypeOf } from '../util/mime.js';
 import { sendJson } from './http-util.js';
 
 /**

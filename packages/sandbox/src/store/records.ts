@@ -13,15 +13,41 @@ export interface CompanyRecord {
   name: string;
   phone: string | null;
   description: string | null;
+  /** The v1 webhook URL; v2 has its company webhooks ({@link CompanyWebhookRecord}). */
   webhook_url: string | null;
   hidden: boolean;
+  /** The contact messages sent through the API are from (v2's "internal" contact). */
+  contact_id: number;
 }
 
-/** A channel: one per provider and company, created when first needed. */
+/** How far an auth is: confirming (QR, code, OAuth), connected, or switched off. */
+export type AuthState = 'initial' | 'enabled' | 'disabled';
+
+/**
+ * A channel (v1) or auth (v2): one connected messenger account per provider and company, created
+ * when first needed or through the API.
+ */
 export interface ChannelRecord {
   external_id: number;
   company_id: number;
   provider: ChannelType;
+  state: AuthState;
+  phone_number: string | null;
+  username: string | null;
+  created_at: Date;
+  updated_at: Date;
+  /** Since when history is synchronized; null until connected. */
+  sync_messages_at: Date | null;
+  /** How far back a connection synchronizes history (v2's `sync_period`). */
+  sync_period: 'day' | 'week' | 'month';
+}
+
+/** A v2 company webhook: a URL Pact posts the company's events to, while it is active. */
+export interface CompanyWebhookRecord {
+  id: number;
+  company_id: number;
+  url: string;
+  active: boolean;
 }
 
 /** A 1:1 conversation with a customer on one channel. */
@@ -39,15 +65,26 @@ export interface ConversationRecord {
   announced: boolean;
   last_message_at: Date | null;
   last_income_message_at: Date | null;
+  /** The latest message's id (v2's `last_message_id`). */
+  last_message_id: number | null;
   note: string | null;
   assignee_id: number | null;
+  /** The customer's contact (v2's `contact_id` of their messages). */
+  contact_id: number;
+  /** v2: `open`, or `archived` through the API. */
+  operational_state: 'open' | 'archived';
+  /** v2: whether the customer's latest message was answered; set by messages and the API. */
+  replied_state: 'initialized' | 'replied' | 'unreplied';
 }
 
 /** A file, uploaded by the bot or sent by a customer. */
 export interface AttachmentRecord {
   external_id: number;
   company_id: number;
-  conversation_id: number;
+  /** The conversation it was uploaded to (v1), or null for a v2 upload, which belongs to no conversation. */
+  conversation_id: number | null;
+  /** The message that carries it; null until it is sent. */
+  message_id: number | null;
   file_name: string;
   mime_type: string;
   /** Bytes, when known (uploads); null for a `file_url` the sandbox does not fetch. */
@@ -55,8 +92,11 @@ export interface AttachmentRecord {
   /** Where the file can be fetched: the sandbox's own URL for uploads, the given one for `file_url`. */
   url: string;
   /** The uploaded bytes; null for `file_url` attachments. */
-  bytes: Buffer | null;
+  bytes: Uint8Array | null;
   push_to_talk: boolean;
+  /** Pixels of an image, when known (read from the file, or given as upload metadata). */
+  width: number | null;
+  height: number | null;
 }
 
 /** A shared location. */
@@ -87,6 +127,12 @@ export interface MessageRecord {
   ack: Ack;
   /** The delivery job that sent it, for messages sent through the API. */
   job_id: number | null;
+  /** The messenger's id of the message (v2's `external_id`), shown once the messenger has it. */
+  provider_id: string;
+  /** The messenger's id of the message this one quotes (v2's `replied_to_id`). */
+  replied_to_id: string | null;
+  /** Deleted through the API (v2). */
+  deleted: boolean;
 }
 
 /** Delivery outcome of a job. */
@@ -117,4 +163,8 @@ export interface WabaTemplateRecord {
   body: string;
   substitutions_count: number;
   position: number;
+  header_content_type: 'video' | 'document' | 'text' | 'image' | null;
+  header: string | null;
+  namespace: string | null;
+  created_at: Date;
 }

@@ -1,13 +1,16 @@
-import type { ChannelType } from '../channels.js';
+import { usesPhoneNumbers, type ChannelType } from '../channels.js';
 import type {
   AttachmentRecord,
+  AuthState,
   ChannelRecord,
   CompanyRecord,
+  CompanyWebhookRecord,
   ConversationRecord,
   JobRecord,
   MessageRecord,
   WabaTemplateRecord,
 } from './records.js';
+import { imageSize } from '../util/image-size.js';
 import { templateFixtures } from './templates.js';
 
 /** Fields of a new company. */
@@ -28,8 +31,15 @@ export interface NewConversation {
   senderId?: string | undefined;
 }
 
-/** Messengers that know their users by phone number. */
-const PHONE_CHANNELS = new Set<string>(['whatsapp', 'whatsapp_business', 'viber']);
+/** Fields of a channel (auth) made through the API; one made for a customer is simply enabled. */
+export interface NewChannel {
+  state: AuthState;
+  phone_number?: string | null | undefined;
+  sync_period?: ChannelRecord['sync_period'] | undefined;
+}
+
+/** A message's fields the store fills in itself. */
+type StoredByStore = 'external_id' | 'created_at' | 'provider_id' | 'deleted';
 
 const NAMES = ['Alex', 'Maria', 'Ivan', 'Sofia', 'Omar', 'Lena', 'Kenji', 'Ana', 'Tom', 'Zoe'];
 
@@ -47,6 +57,7 @@ export class SandboxStore {
   readonly #attachments = new Map<number, AttachmentRecord>();
   readonly #jobs = new Map<number, JobRecord>();
   readonly #templates = new Map<number, WabaTemplateRecord[]>();
+  readonly #webhooks = new Map<number, CompanyWebhookRecord>();
   readonly #next = {
     channel: 101,
     conversation: 1001,
@@ -55,6 +66,8 @@ export class SandboxStore {
     job: 501,
     template: 7754,
     customer: 1,
+    contact: 40001,
+    webhook: 1,
   };
 
   /** Adds a company, with the given id or the next free one, and its template fixtures. */
@@ -67,13 +80,15 @@ export class SandboxStore {
       description: fields.description ?? null,
       webhook_url: fields.webhook_url ?? null,
       hidden: false,
+      contact_id: this.#next.contact++,
     };
     this.#companies.set(externalId, company);
+    const createdAt = new Date();
     this.#templates.set(
       externalId,
       templateFixtures(externalId).map((template) => {
         const templateId = this.#next.template++;
-        return { ...template, id: templateId, position: templateId };
+        return { ...template, id: templateId, position: templateId, created_at: createdAt };
       }),
     );
     return company;
@@ -91,16 +106,39 @@ export class SandboxStore {
 
   /** The company's channel of a provider, created on first use (Pact allows one per provider). */
   channelOf(companyId: number, provider: ChannelType): ChannelRecord {
-    for (const channel of this.#channels.values()) {
-      if (channel.company_id === companyId && channel.provider === provider) return channel;
-    }
+    return (
+      this.findChannel(companyId, provider) ??
+      this.addChannel(companyId, provider, { state: 'enabled' })
+    );
+  }
+
+  /** Adds a channel (auth) of a provider; the caller checks there is none yet. */
+  addChannel(companyId: number, provider: ChannelType, fields: NewChannel): ChannelRecord {
+    const now = new Date();
     const channel: ChannelRecord = {
       external_id: this.#next.channel++,
       company_id: companyId,
       provider,
+      state: fields.state,
+      phone_number: fields.phone_number ?? null,
+      username: null,
+      created_at: now,
+      updated_at: now,
+      sync_messages_at: fields.state === 'enabled' ? now : null,
+      sync_period: fields.sync_period ?? 'day',
     };
     this.#channels.set(channel.external_id, channel);
     return channel;
+  }
+
+  /** Forgets a channel and its conversations; resolves the conversations it had. */
+  removeChannel(id: number): ConversationRecord[] {
+    const channel = this.#channels.get(id);
+    if (!channel) return [];
+    this.#channels.delete(id);
+    const gone = [...this.#conversations.values()].filter((c) => c.channel_id === id);
+    for (const conversation of gone) this.removeConversation(conversation.external_id);
+    return gone;
   }
 
   /** The company's channel of a provider, if it has one. */
@@ -135,7 +173,7 @@ export class SandboxStore {
     const n = this.#next.customer++;
     const senderId =
       fields.senderId ??
-      (PHONE_CHANNELS.has(fields.channelType)
+      (usesPhoneNumbers(fields.channelType)
         ? `7900${String(n).padStart(7, '0')}`
         : String(100_000_000 + n));
     const conversation: ConversationRecord = {
@@ -149,12 +187,24 @@ export class SandboxStore {
       announced: false,
       last_message_at: null,
       last_income_message_at: null,
+      last_message_id: null,
       note: null,
       assignee_id: null,
+      contact_id: this.#next.contact++,
+      operational_state: 'open',
+      replied_state: 'initialized',
     };
     this.#conversations.set(conversation.external_id, conversation);
     this.#messagesOf.set(conversation.external_id, []);
     return conversation;
+  }
+
+  /** Forgets a conversation and its messages. */
+  removeConversation(id: number): void {
+    for (const message of this.#messagesOf.get(id) ?? [])
+      this.#messages.delete(message.external_id);
+    this.#messagesOf.delete(id);
+    this.#conversations.delete(id);
   }
 
   /** A conversation by id. */
@@ -168,17 +218,26 @@ export class SandboxStore {
   }
 
   /** Adds a message to its conversation. */
-  addMessage(fields: Omit<MessageRecord, 'external_id' | 'created_at'>): MessageRecord {
+  addMessage(fields: Omit<MessageRecord, StoredByStore>): MessageRecord {
+    const id = this.#next.message++;
     const message: MessageRecord = {
       ...fields,
-      external_id: this.#next.message++,
+      external_id: id,
       created_at: new Date(),
+      // A messenger's own id, in the form WhatsApp's Cloud API gives them (`wamid.…`) or a plain one.
+      provider_id: fields.channel_type.startsWith('whatsapp')
+        ? `wamid.SBX${Buffer.from(`sandbox-message-${id}`).toString('base64url')}`
+        : `msg_${id}`,
+      deleted: false,
     };
     this.#messages.set(message.external_id, message);
     this.#messagesOf.get(message.conversation_id)?.push(message);
+    for (const attachment of message.attachments) attachment.message_id = message.external_id;
     const conversation = this.#conversations.get(message.conversation_id);
     if (conversation) {
       conversation.last_message_at = message.created_at;
+      conversation.last_message_id = message.external_id;
+      conversation.replied_state = message.income ? 'unreplied' : 'replied';
       if (message.income) conversation.last_income_message_at = message.created_at;
     }
     return message;
@@ -196,14 +255,20 @@ export class SandboxStore {
 
   /** Keeps a file; `urlOf` tells where the sandbox serves it, from its id and name. */
   addAttachment(
-    fields: Omit<AttachmentRecord, 'external_id' | 'url'> & { url?: string },
+    fields: Omit<AttachmentRecord, 'external_id' | 'url' | 'message_id' | 'width' | 'height'> &
+      Partial<Pick<AttachmentRecord, 'url' | 'width' | 'height'>>,
     urlOf: (id: number, fileName: string) => string,
   ): AttachmentRecord {
     const id = this.#next.attachment++;
+    const size =
+      fields.bytes && fields.mime_type.startsWith('image/') ? imageSize(fields.bytes) : undefined;
     const attachment: AttachmentRecord = {
       ...fields,
       external_id: id,
+      message_id: null,
       url: fields.url ?? urlOf(id, fields.file_name),
+      width: fields.width ?? size?.width ?? null,
+      height: fields.height ?? size?.height ?? null,
     };
     this.#attachments.set(id, attachment);
     return attachment;
@@ -229,5 +294,27 @@ export class SandboxStore {
   /** A company's WhatsApp Business templates. */
   templatesOf(companyId: number): WabaTemplateRecord[] {
     return this.#templates.get(companyId) ?? [];
+  }
+
+  /** Adds a v2 company webhook. */
+  addWebhook(fields: Omit<CompanyWebhookRecord, 'id'>): CompanyWebhookRecord {
+    const webhook: CompanyWebhookRecord = { ...fields, id: this.#next.webhook++ };
+    this.#webhooks.set(webhook.id, webhook);
+    return webhook;
+  }
+
+  /** A v2 company webhook by id. */
+  webhook(id: number): CompanyWebhookRecord | undefined {
+    return this.#webhooks.get(id);
+  }
+
+  /** A company's v2 webhooks, oldest first. */
+  webhooksOf(companyId: number): CompanyWebhookRecord[] {
+    return [...this.#webhooks.values()].filter((webhook) => webhook.company_id === companyId);
+  }
+
+  /** Forgets a v2 company webhook. */
+  removeWebhook(id: number): void {
+    this.#webhooks.delete(id);
   }
 }

@@ -18,3 +18,11 @@ export function utcDate(date: Date): string {
 export function unixSeconds(date: Date): number {
   return Math.floor(date.getTime() / 1000);
 }
+
+/**
+ * ISO 8601 cut to whole seconds (`2025-02-05T09:01:47.000Z`), as v2 writes a messenger's own
+ * times (`external_created_at`).
+ */
+export function isoSeconds(date: Date): string {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000).toISOString();
+}

@@ -16,12 +16,36 @@ export interface WebhookOutcome {
   error: string | undefined;
 }
 
+/** Pact's two webhook envelopes: v1 `{type, event, data}` and v2 `{event, type, object}`. */
+export type ApiVersion = 1 | 2;
+
+/** One happening in both envelopes; a version that has no such webhook leaves its out. */
+export type Envelopes = Partial<Record<ApiVersion, WebhookBody>>;
+
+/**
+ * A place webhooks go: a bot in-process, the v1 `webhook_url`, or a v2 company webhook. Each gets
+ * the envelope of its version and retries as Pact retries that version.
+ */
+export interface WebhookRoute {
+  /** Unique per destination; a route's webhooks keep their order on lines of their own. */
+  key: string;
+  version: ApiVersion;
+  /** Attempts per webhook, the first included. */
+  maxAttempts: number;
+  /** Where the route leads right now; undefined once it is gone (say, the bot disconnected). */
+  target(): WebhookTarget | undefined;
+  /** Why there is no target, for the log. */
+  nowhere: string;
+}
+
 /** Options of {@link WebhookOutbox}. */
 export interface OutboxOptions {
-  /** Where a company's webhooks go right now; undefined when nowhere. */
-  targetOf(companyId: number): WebhookTarget | undefined;
-  /** Attempts per webhook, the first included. Pact makes 10. */
-  maxAttempts: number;
+  /** Where a company's webhooks go right now. */
+  routesOf(companyId: number): WebhookRoute[];
+  /** The version whose webhook is reported as having nowhere to go, when no route takes one. */
+  version: ApiVersion;
+  /** Why there is nowhere to go, for the log. */
+  nowhere: string;
   /** Wait between attempts, in ms. */
   intervalMs: number;
   /** Reports every attempt. */
@@ -32,16 +56,33 @@ interface Pending {
   id: number;
   companyId: number;
   conversationId: number | undefined;
+  route: WebhookRoute;
   body: WebhookBody;
   resolve(outcome: WebhookOutcome): void;
 }
 
+/** What a webhook that no route takes, in a version the sandbox does not send, comes to. */
+const NOT_SENT: WebhookOutcome = {
+  delivered: false,
+  outcome: 'no-target',
+  attempts: 0,
+  status: undefined,
+  error: undefined,
+};
+
+/** One outcome of a webhook sent to several places: delivered when every one took it. */
+function combined(outcomes: WebhookOutcome[]): WebhookOutcome {
+  const failed = outcomes.find((outcome) => !outcome.delivered);
+  if (failed) return failed;
+  return { ...outcomes[0]!, attempts: Math.max(...outcomes.map((o) => o.attempts)) };
+}
+
 /**
- * Posts webhooks the way Pact does: a webhook that was not answered 200 is sent again, up to
- * `maxAttempts` times, `intervalMs` apart. Webhooks of one line (a conversation, a job) go one at
- * a time in the order they were posted, each waiting for the one before it to be delivered or
- * dropped; lines do not wait for each other, so a bot waiting for a `job`/`executed` webhook
- * inside a conversation's handler gets it.
+ * Posts webhooks the way Pact does: a webhook that was not answered 200 is sent again, up to the
+ * route's `maxAttempts` times, `intervalMs` apart. Webhooks of one line (a conversation, a job) go
+ * to each route one at a time in the order they were posted, each waiting for the one before it
+ * to be delivered or dropped; lines do not wait for each other, so a bot waiting for a
+ * `job`/`executed` webhook inside a conversation's handler gets it.
  */
 export class WebhookOutbox {
   readonly #options: OutboxOptions;
@@ -53,26 +94,67 @@ export class WebhookOutbox {
     this.#options = options;
   }
 
-  /** Queues a webhook on a line; resolves when it was delivered or given up on. */
+  /**
+   * Queues a happening's webhooks on a line, in the envelope of each route; resolves when every
+   * route delivered or gave up on its webhook.
+   */
   post(
     companyId: number,
+    line: string,
+    bodies: Envelopes,
+    conversationId?: number,
+  ): Promise<WebhookOutcome> {
+    const routes = this.#options.routesOf(companyId).filter((route) => bodies[route.version]);
+    if (routes.length > 0) {
+      return Promise.all(
+        routes.map((route) =>
+          this.postTo(companyId, route, line, bodies[route.version]!, conversationId),
+        ),
+      ).then(combined);
+    }
+    const body = bodies[this.#options.version];
+    if (!body) return Promise.resolve(NOT_SENT);
+    const pending = this.#pending(companyId, conversationId, body, {
+      key: 'nowhere',
+      version: this.#options.version,
+      maxAttempts: 1,
+      target: () => undefined,
+      nowhere: this.#options.nowhere,
+    });
+    return this.#deliver(pending);
+  }
+
+  /** Queues one webhook for one route, on the route's own copy of `line`. */
+  postTo(
+    companyId: number,
+    route: WebhookRoute,
     line: string,
     body: WebhookBody,
     conversationId?: number,
   ): Promise<WebhookOutcome> {
     return new Promise((resolve) => {
-      const pending: Pending = { id: this.#nextId++, companyId, conversationId, body, resolve };
       if (this.#closing.signal.aborted) {
         resolve(this.#cancelled(0));
         return;
       }
-      const queue = this.#lines.get(line);
+      const pending = { ...this.#pending(companyId, conversationId, body, route), resolve };
+      const key = `${route.key}|${line}`;
+      const queue = this.#lines.get(key);
       if (queue) queue.push(pending);
       else {
-        this.#lines.set(line, [pending]);
-        void this.#drain(line);
+        this.#lines.set(key, [pending]);
+        void this.#drain(key);
       }
     });
+  }
+
+  #pending(
+    companyId: number,
+    conversationId: number | undefined,
+    body: WebhookBody,
+    route: WebhookRoute,
+  ): Pending {
+    return { id: this.#nextId++, companyId, conversationId, route, body, resolve: () => {} };
   }
 
   /** Webhooks waiting or being delivered. */
@@ -82,14 +164,14 @@ export class WebhookOutbox {
     return count;
   }
 
-  async #drain(line: string): Promise<void> {
-    const queue = this.#lines.get(line)!;
+  async #drain(key: string): Promise<void> {
+    const queue = this.#lines.get(key)!;
     while (queue.length > 0) {
       const next = queue[0]!;
       next.resolve(await this.#deliver(next));
       queue.shift();
     }
-    this.#lines.delete(line);
+    this.#lines.delete(key);
   }
 
   #cancelled(attempts: number): WebhookOutcome {
@@ -103,16 +185,17 @@ export class WebhookOutbox {
   }
 
   async #deliver(pending: Pending): Promise<WebhookOutcome> {
-    const { maxAttempts, intervalMs } = this.#options;
+    const { route } = pending;
+    const { intervalMs } = this.#options;
     const signal = this.#closing.signal;
     let status: number | undefined;
     let error: string | undefined;
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    for (let attempt = 1; attempt <= route.maxAttempts; attempt++) {
       if (signal.aborted) return this.#cancelled(attempt - 1);
-      const target = this.#options.targetOf(pending.companyId);
+      const target = route.target();
       const startedAt = performance.now();
       if (!target) {
-        error = 'no bot is connected and the company has no webhook_url';
+        error = route.nowhere;
         this.#report(pending, attempt, 'no-target', { error, startedAt });
         return { delivered: false, outcome: 'no-target', attempts: attempt, status, error };
       }
@@ -126,7 +209,11 @@ export class WebhookOutbox {
         error = (failure as Error).message || String(failure);
       }
       const delivered = status === 200;
-      const outcome = delivered ? 'delivered' : attempt === maxAttempts ? 'dropped' : 'retrying';
+      const outcome = delivered
+        ? 'delivered'
+        : attempt === route.maxAttempts
+          ? 'dropped'
+          : 'retrying';
       this.#report(pending, attempt, outcome, {
         target: target.name,
         status,
@@ -141,7 +228,7 @@ export class WebhookOutbox {
         return this.#cancelled(attempt);
       }
     }
-    return { delivered: false, outcome: 'dropped', attempts: maxAttempts, status, error };
+    return { delivered: false, outcome: 'dropped', attempts: route.maxAttempts, status, error };
   }
 
   #report(
@@ -162,9 +249,10 @@ export class WebhookOutbox {
       companyId: pending.companyId,
       conversationId: pending.conversationId,
       label: webhookLabel(pending.body),
+      apiVersion: pending.route.version,
       target: facts.target,
       attempt,
-      maxAttempts: this.#options.maxAttempts,
+      maxAttempts: pending.route.maxAttempts,
       status: facts.status,
       error: facts.error,
       response: facts.response,

@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
-import { mimeTypeOf } from '@pactbot/core';
 import { ApiError } from '../api-error.js';
 import type { Params } from '../params.js';
 import type { Route } from '../router.js';
 import { httpUrl } from '../../util/http-url.js';
+import { mimeTypeOf } from '../../util/mime.js';
 import { conversationOf } from './lookup.js';
 
 function bad(message: string): ApiError {

@@ -1,5 +1,5 @@
-import { checkButtons, textLimitOf } from '@pactbot/core';
 import { takesInteractive, takesSeveralAttachments } from '../../channels.js';
+import { buttonsProblem, textProblem } from '../../pact-limits.js';
 import type {
   AttachmentRecord,
   ConversationRecord,
@@ -7,6 +7,7 @@ import type {
 } from '../../store/records.js';
 import { ApiError } from '../api-error.js';
 import { paginate } from '../pagination.js';
+import { checkSendable } from '../sendable.js';
 import type { Params } from '../params.js';
 import type { Route, RouteContext, RouteHandler } from '../router.js';
 import { jobShape, messageShape } from '../shapes.js';
@@ -16,15 +17,10 @@ function bad(message: string): ApiError {
   return new ApiError(400, message);
 }
 
-/** Checks text against the messenger's length limit (the one `ctx.reply` splits at). */
+/** Checks text against the messenger's length limit, as Pact would refuse it. */
 function checkLength(text: string, conversation: ConversationRecord): void {
-  const limit = textLimitOf(conversation.channel_type);
-  const length = limit.unit === 'bytes' ? Buffer.byteLength(text, 'utf8') : text.length;
-  if (length > limit.max) {
-    throw bad(
-      `message is ${length} ${limit.unit === 'bytes' ? 'bytes' : 'characters'} long; ${conversation.channel_type} takes at most ${limit.max}`,
-    );
-  }
+  const problem = textProblem(text, conversation.channel_type);
+  if (problem) throw bad(`message ${problem}`);
 }
 
 function attachmentsOf(
@@ -68,11 +64,8 @@ function interactiveOf(
   if (!Array.isArray(buttons) || buttons.some((b) => typeof b !== 'string')) {
     throw bad('interactive.buttons must be an array of button titles (strings)');
   }
-  try {
-    checkButtons(text ?? '', buttons as string[]);
-  } catch (error) {
-    throw bad(`interactive: ${(error as Error).message}`);
-  }
+  const problem = buttonsProblem(text ?? '', buttons as string[]);
+  if (problem) throw bad(`interactive: ${problem}`);
   return { type: 'button', buttons: (buttons as string[]).map((b) => b.trim()) };
 }
 
@@ -87,7 +80,8 @@ const send: RouteHandler = (ctx) => {
   }
   if (text !== undefined) checkLength(text, conversation);
   const interactive = interactiveOf(params, conversation, text);
-  const job = ctx.services.emulator.send(conversation, { text, attachments, interactive });
+  checkSendable(ctx.services.store, conversation);
+  const { job } = ctx.services.emulator.send(conversation, { text, attachments, interactive });
   return { body: { status: 'ok', data: jobShape(job) } };
 };
 
