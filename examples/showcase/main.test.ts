@@ -32,6 +32,7 @@ function startDemo(env: Record<string, string>) {
     'PUBLIC_WEBHOOK_URL',
     'WEBHOOK_SECRET',
     'PACT_API_URL',
+    'PACT_API_VERSION',
     'REDIS_URL',
     'REDIS_PREFIX',
   ]) {

@@ -7,14 +7,23 @@
  *
  * With PACT_TOKEN, PACT_COMPANY_ID and PUBLIC_WEBHOOK_URL set, the same bot runs against the real
  * Pact instead: it listens for webhooks on PORT (at PUBLIC_WEBHOOK_URL's path) and points the
- * company's webhook_url at PUBLIC_WEBHOOK_URL (plus `?secret=` when WEBHOOK_SECRET is set).
+ * company's webhooks at PUBLIC_WEBHOOK_URL (plus `?secret=` when WEBHOOK_SECRET is set). With
+ * PACT_API_VERSION=2 it works through Pact's API v2 (`apiVersion: 2`) and registers the URL as a
+ * v2 company webhook (`bot.api.v2.webhooks.ensure`); otherwise (1, the default) through v1,
+ * setting the company's `webhook_url`.
  *
  * With REDIS_URL set, sessions and the bot's coordination state live in Redis (keys prefixed with
  * REDIS_PREFIX, default `showcase:`), so several copies of the demo can serve one company. In the
  * sandbox, each run's keys carry the run's own prefix as well (`showcase:sandbox-…:`), since every
  * run of the sandbox starts from the same ids.
  */
-import { Bot, MemorySessionStore, type Context, type SessionStore } from '@pactbot/core';
+import {
+  Bot,
+  MemorySessionStore,
+  type Context,
+  type PactApiVersion,
+  type SessionStore,
+} from '@pactbot/core';
 import { Sandbox } from '@pactbot/sandbox';
 import { RedisSessionStore, redisState, type RedisState } from '@pactbot/session-redis';
 import type { SurveySession } from '../survey/survey.js';
@@ -72,6 +81,15 @@ function port(): number {
     throw new Error(`PORT must be a port number from 0 to 65535, got ${JSON.stringify(value)}`);
   }
   return number;
+}
+
+/** PACT_API_VERSION: 1 (the default) or 2. */
+function apiVersion(): PactApiVersion {
+  const value = env.PACT_API_VERSION || '1';
+  if (value !== '1' && value !== '2') {
+    throw new Error(`PACT_API_VERSION must be 1 or 2, got ${JSON.stringify(value)}`);
+  }
+  return value === '2' ? 2 : 1;
 }
 
 function logFailures(bot: Bot<ShowcaseContext>): void {
@@ -136,6 +154,7 @@ async function runOnPact(token: string, company: string, publicUrl: string) {
       `PUBLIC_WEBHOOK_URL must be the public https URL Pact posts to, got ${JSON.stringify(publicUrl)}`,
     );
   }
+  const version = apiVersion();
   const secret = env.WEBHOOK_SECRET || undefined;
   const storing = storage();
   const bot = new Bot<ShowcaseContext>({
@@ -143,17 +162,20 @@ async function runOnPact(token: string, company: string, publicUrl: string) {
     companyId,
     secret,
     apiUrl: env.PACT_API_URL,
+    apiVersion: version,
     state: storing.state,
   });
   showcase(bot, { store: storing.store });
   logFailures(bot);
   await bot.listen({ port: port(), host: env.HOST, path: webhookUrl.pathname });
   if (secret) webhookUrl.searchParams.set('secret', secret);
-  await bot.api.companies.update({ webhook_url: webhookUrl.toString() });
+  // The bot listens already: activating a v2 webhook makes Pact test the URL at once.
+  if (version === 2) await bot.api.v2.webhooks.ensure(webhookUrl.toString());
+  else await bot.api.companies.update({ webhook_url: webhookUrl.toString() });
   console.log(
     [
       '',
-      `  The pactbot showcase is running on Pact for company ${companyId}.`,
+      `  The pactbot showcase is running on Pact for company ${companyId} (API v${version}).`,
       '',
       `  Webhooks:  ${publicUrl} → port ${port()}`,
       "  Write to any of the company's channels to talk to it.",

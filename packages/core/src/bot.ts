@@ -1,8 +1,13 @@
 import type http from 'node:http';
 import { EventEmitter } from 'eventemitter3';
-import { PactClient } from './api/client.js';
+import { PactClient, type PactApiVersion } from './api/client.js';
 import { PactArgumentError } from './api/errors.js';
-import type { RateLimitOptions } from './api/rate-limit.js';
+import {
+  DEFAULT_RATE_LIMIT,
+  LocalRateLimiter,
+  type RateLimiter,
+  type RateLimitOptions,
+} from './api/rate-limit.js';
 import type { RetryOptions } from './api/retry.js';
 import { requireId } from './api/validate.js';
 import { Composer } from './composer/composer.js';
@@ -22,6 +27,7 @@ import {
   listenOn,
   type ListenOptions,
 } from './http/listener.js';
+import { BudgetMeter } from './outbound/budget-meter.js';
 import { DeliveryTracker, type DeliveryOptions } from './outbound/delivery-tracker.js';
 import { Outbound } from './outbound/outbound.js';
 import type { BotEvents } from './runtime/events.js';
@@ -52,7 +58,21 @@ export interface BotOptions<C extends Context = Context> {
   companyId: number;
   /** Pact's API address. Default `https://api.pact.im`; the sandbox passes its own. */
   apiUrl?: string | undefined;
-  /** A ready client to use instead of creating one from `token` and `apiUrl`. */
+  /**
+   * The version of Pact's API the bot works through: 1 (the default) or 2. The one option that
+   * switches: the same handlers run on either. On 2, replies go through `v2.messages.send`, files
+   * through `v2.attachments.upload` (one a message), buttons as numbered text on every channel
+   * (v2 has no interactive messages), and `Sent.delivered()` follows the message's v2 `update`
+   * webhooks; point Pact's v2 webhooks at the bot with `bot.api.v2.webhooks.ensure(url)`.
+   * Webhooks of both versions are accepted either way. With `client` given, its `apiVersion`
+   * decides (giving a different one here is an error).
+   */
+  apiVersion?: PactApiVersion | undefined;
+  /**
+   * A ready client to use instead of creating one from `token` and `apiUrl`. Its rate budget is
+   * its own: `bot.events` `budget:wait` then reports no waits (give the client a limiter you
+   * measure yourself).
+   */
   client?: PactClient | undefined;
   /** Require this value as the `secret` query parameter of every webhook (401 otherwise). */
   secret?: string | undefined;
@@ -88,7 +108,12 @@ export interface BotOptions<C extends Context = Context> {
   timeoutMs?: number | undefined;
   /** Retry policy of calls to Pact. */
   retry?: RetryOptions | undefined;
-  /** Sending budget. Default 5 per second (Pact's limit); `false` turns it off. A state with a shared budget overrides it. */
+  /**
+   * Sending budgets. Default Pact's published limits: 5 sends per second on v1; per endpoint on
+   * v2 (sends 5 a second and 30 a minute, …; see `DEFAULT_RATE_BUDGETS`). `false` turns them off.
+   * A state with a shared budget overrides it. Waits for the budget are reported on `bot.events`
+   * as `budget:wait`.
+   */
   rateLimit?: RateLimitOptions | false | undefined;
   /** The context class to build for each update. Default `Context`. */
   contextType?: ContextConstructor<C> | undefined;
@@ -151,16 +176,28 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     this.companyId = requireId('companyId', options.companyId);
     this.state = options.state ?? memoryState();
     this.#ownsClient = options.client === undefined;
+    // The bot's own client spends a budget measured for `budget:wait`.
+    const meter = options.client ? undefined : this.#budgetMeter(options);
+    if (
+      options.client &&
+      options.apiVersion !== undefined &&
+      options.apiVersion !== options.client.apiVersion
+    ) {
+      throw new PactArgumentError(
+        `apiVersion ${String(options.apiVersion)} was given, but the client given works through v${options.client.apiVersion}; leave apiVersion out (the client's decides) or create the client with new PactClient({ apiVersion: ${String(options.apiVersion)} })`,
+      );
+    }
     this.api =
       options.client ??
       new PactClient({
         token: options.token as string,
         companyId: this.companyId,
         apiUrl: options.apiUrl,
+        apiVersion: options.apiVersion,
         timeoutMs: options.timeoutMs,
         retry: options.retry,
         rateLimit: options.rateLimit,
-        rateLimiter: this.state.rateLimiter,
+        rateLimiter: meter,
       });
     this.api.events.on('retry', (event) => this.events.emit('api:retry', event));
     this.api.events.on('error', (error) => this.events.emit('api:error', error));
@@ -186,7 +223,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       (event) => this.events.emit('delivery', event),
       options.delivery,
     );
-    this.#outbound = new Outbound(this.api, tracker);
+    this.#outbound = new Outbound(this.api, tracker, meter);
     const menus = new ButtonMenus(
       this.state,
       this.companyId,
@@ -232,6 +269,24 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   }
 
   /**
+   * The budget the bot's client spends — the state's shared one, else one in this process from
+   * `rateLimit` — measured for `bot.events` `budget:wait`; none when budgets are off.
+   */
+  #budgetMeter(options: BotOptions<C>): BudgetMeter | undefined {
+    const limiter: RateLimiter | undefined =
+      this.state.rateLimiter ??
+      (options.rateLimit === false
+        ? undefined
+        : new LocalRateLimiter(options.rateLimit ?? DEFAULT_RATE_LIMIT));
+    if (!limiter) return undefined;
+    return new BudgetMeter(
+      limiter,
+      () => this.events.listenerCount('budget:wait') > 0,
+      (info) => this.events.emit('budget:wait', info),
+    );
+  }
+
+  /**
    * Sets the handler of errors thrown by middleware. Without one, errors are logged to the console
    * unless someone listens to `bot.events` `error`. Errors are reported on `bot.events` either way.
    */
@@ -257,13 +312,19 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   }
 
   /**
-   * Feeds what an update tells about deliveries to `Sent.delivered()`. Called when the update is
-   * admitted, before it waits for its conversation's turn: a handler awaiting `delivered()` holds
-   * that turn, and the ack it waits for must not wait behind it.
+   * Feeds what an update tells about deliveries to `Sent.delivered()`: v1's job webhooks and
+   * acks, v2's outgoing messages (an `update` with status `delivered`, `read` or `error`, or a
+   * `create` already telling one). Called when the update is admitted, before it waits for its
+   * conversation's turn: a handler awaiting `delivered()` holds that turn, and the ack it waits
+   * for must not wait behind it.
    */
   #observe(update: Update): void {
     const { tracker } = this.#outbound;
-    if (update.type === 'job') tracker.jobExecuted(update.data);
+    if ('object' in update) {
+      if (update.type === 'message' && (update.event === 'update' || !update.object.income)) {
+        tracker.messageStatus(update.object);
+      }
+    } else if (update.type === 'job') tracker.jobExecuted(update.data);
     else if (update.type === 'message' && update.event === 'ack') tracker.messageAck(update.data);
   }
 

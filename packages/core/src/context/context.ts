@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { PactClient } from '../api/client.js';
 import { PactArgumentError } from '../api/errors.js';
-import type { AttachmentMetadata } from '../api/resources/attachments.js';
+import type { AttachmentMetadata, UploadParams } from '../api/resources/attachments.js';
 import type { SendMessageParams } from '../api/resources/messages.js';
 import type { ChannelRef, MessageAttachment, MessageLocation } from '../api/types.js';
 import { show } from '../api/validate.js';
@@ -205,18 +205,24 @@ export class Context {
       if (typeof text !== 'string' || text.trim() === '') {
         throw new PactArgumentError(`ctx.reply() needs non-empty text, got ${show(text)}`);
       }
-      const limit = textLimitOf(this.channel?.type, this.#services.textLimits);
+      const channel = this.channel;
+      const limit = textLimitOf(channel?.type, this.#services.textLimits);
       const messages = splitText(text, limit).map((part): SendMessageParams => ({
         message: part,
         send_to_crm: options.send_to_crm,
       }));
-      return this.#track(this.#services.outbound.send(conversationId, messages, this.#guard));
+      return this.#track(
+        this.#services.outbound.send(conversationId, messages, this.#guard, channel),
+      );
     } catch (error) {
       return this.#refuse(error);
     }
   }
 
-  /** Uploads a file and sends it, with an optional caption. */
+  /**
+   * Uploads a file and sends it, with an optional caption (on API v2, the message's text: v2
+   * uploads the file first, then sends one message holding it).
+   */
   attach(file: AttachFile, options: AttachOptions = {}): Promise<Sent> {
     try {
       return this.#attach(file, options);
@@ -228,7 +234,7 @@ export class Context {
   #attach(file: AttachFile, options: AttachOptions): Promise<Sent> {
     const conversationId = this.#conversation('attach');
     const { caption, filename, contentType, push_to_talk, metadata, send_to_crm } = options;
-    let upload: Parameters<PactClient['attachments']['upload']>[1];
+    let upload: UploadParams;
     if (typeof file === 'string') {
       if (!/^https?:\/\//i.test(file)) {
         throw new PactArgumentError(
@@ -253,15 +259,17 @@ export class Context {
       };
     }
     const outbound = this.#services.outbound;
+    const channel = this.channel;
     // Upload and send share one turn in the line, so a reply queued after this one stays after it.
     const sent = outbound.inLine(
       conversationId,
       async () => {
-        const { external_id } = await this.api.attachments.upload(conversationId, upload);
+        const attachmentId = await outbound.upload(conversationId, upload);
         return outbound.sendNow(
           conversationId,
-          [{ message: caption, attachments_ids: [external_id], send_to_crm }],
+          [{ message: caption, attachments_ids: [attachmentId], send_to_crm }],
           this.#guard,
+          channel,
         );
       },
       this.#guard,
@@ -270,10 +278,11 @@ export class Context {
   }
 
   /**
-   * Sends text with up to three buttons. On WhatsApp Business they are Pact's interactive reply
-   * buttons; elsewhere a numbered list, where typing the number or the title presses. A press
-   * reaches `bot.action(id)` (the id defaults to the title). Checks 1–3 unique titles of 1–20
-   * characters and text of at most 1024 characters, before sending anything.
+   * Sends text with up to three buttons. On WhatsApp Business through API v1 they are Pact's
+   * interactive reply buttons; elsewhere — every channel on API v2, which has no interactive
+   * messages — a numbered list, where typing the number or the title presses. A press reaches
+   * `bot.action(id)` (the id defaults to the title). Checks 1–3 unique titles of 1–20 characters
+   * and text of at most 1024 characters, before sending anything.
    */
   buttons(text: string, buttons: readonly ButtonSpec[], options: ReplyOptions = {}): Promise<Sent> {
     try {
@@ -286,7 +295,9 @@ export class Context {
   #buttons(text: string, buttons: readonly ButtonSpec[], options: ReplyOptions): Promise<Sent> {
     const conversationId = this.#conversation('buttons');
     const normalized = normalizeButtons(text, buttons);
-    const interactive = this.channel?.type === 'whatsapp_business';
+    const outbound = this.#services.outbound;
+    const channel = this.channel;
+    const interactive = outbound.apiVersion === 1 && channel?.type === 'whatsapp_business';
     const message: SendMessageParams = interactive
       ? {
           message: text,
@@ -295,13 +306,12 @@ export class Context {
         }
       : { message: numberedMenu(text, normalized), send_to_crm: options.send_to_crm };
     const menus = this.#services.menus;
-    const outbound = this.#services.outbound;
     const sent = outbound.inLine(
       conversationId,
       async () => {
         // Remembered before sending, so a quick press cannot overtake the menu.
         await menus.remember(conversationId, normalized, !interactive);
-        return outbound.sendNow(conversationId, [message], this.#guard);
+        return outbound.sendNow(conversationId, [message], this.#guard, channel);
       },
       this.#guard,
     );

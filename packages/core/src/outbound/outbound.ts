@@ -1,9 +1,12 @@
-import type { PactClient } from '../api/client.js';
+import type { PactApiVersion, PactClient } from '../api/client.js';
+import type { UploadParams } from '../api/resources/attachments.js';
 import type { SendMessageParams } from '../api/resources/messages.js';
-import type { Job } from '../api/types.js';
+import type { ChannelRef, Job } from '../api/types.js';
+import type { BudgetMeter } from './budget-meter.js';
 import type { DeliveryTracker } from './delivery-tracker.js';
 import { SendCancelledError } from './errors.js';
-import { SentMessage, type Sent } from './sent.js';
+import { jobOfV2Message, SentMessage, type Sent } from './sent.js';
+import { v2Sends, v2Upload } from './v2-sends.js';
 
 /**
  * What lets a send go ahead: its handler still holds the conversation. `signal` is aborted when the
@@ -35,16 +38,32 @@ function refusal(conversationId: number, guard: SendGuard | undefined): Error | 
  * The bot's outbound side. Sends to one conversation leave in the order they were asked for: each
  * waits until the one before it was accepted (or failed). Rate limiting and retries happen in the
  * client underneath. Every send is tracked, so `stop()` can wait for them.
+ *
+ * Sends go through the client's API version (`client.apiVersion`): messages are given in v1's
+ * parameters (`message`, `attachments_ids`, …), the form every caller speaks, and on v2 become
+ * v2 sends — one per attachment, as v2 takes one a message (see `v2Sends`).
+ *
+ * Fair across conversations: a conversation's line has at most one call waiting for the rate
+ * budget at a time (the next part, file or reply asks only once the one before it was answered),
+ * and the budget grants in arrival order — so a reply of a quiet conversation waits behind at
+ * most one call of each busy one, never behind a busy one's whole backlog.
  */
 export class Outbound {
   readonly #api: PactClient;
   readonly #tracker: DeliveryTracker;
+  readonly #meter: BudgetMeter | undefined;
   readonly #lines = new Map<number, Promise<void>>();
   readonly #inFlight = new Set<Promise<unknown>>();
 
-  constructor(api: PactClient, tracker: DeliveryTracker) {
+  constructor(api: PactClient, tracker: DeliveryTracker, meter?: BudgetMeter) {
     this.#api = api;
     this.#tracker = tracker;
+    this.#meter = meter;
+  }
+
+  /** The API version sends go through: the client's. */
+  get apiVersion(): PactApiVersion {
+    return this.#api.apiVersion;
   }
 
   /** The delivery tracker behind `Sent.delivered()`. */
@@ -76,14 +95,20 @@ export class Outbound {
 
   /**
    * Sends messages in the conversation's line, one after another with nothing in between; stops
-   * at the first that fails. Resolves with the last, whose `parts` lists them all.
+   * at the first that fails. Resolves with the last, whose `parts` lists them all. `channel` (the
+   * update's) is what a v2 `Sent.job` names.
    */
   send(
     conversationId: number,
     messages: readonly SendMessageParams[],
     guard?: SendGuard,
+    channel?: ChannelRef,
   ): Promise<Sent> {
-    return this.inLine(conversationId, () => this.sendNow(conversationId, messages, guard), guard);
+    return this.inLine(
+      conversationId,
+      () => this.sendNow(conversationId, messages, guard, channel),
+      guard,
+    );
   }
 
   /** Sends messages at once, for a task that already holds the conversation's turn in the line. */
@@ -91,7 +116,9 @@ export class Outbound {
     conversationId: number,
     messages: readonly SendMessageParams[],
     guard?: SendGuard,
+    channel?: ChannelRef,
   ): Promise<Sent> {
+    if (this.#api.apiVersion === 2) return this.#sendV2(conversationId, messages, guard, channel);
     // One message (nearly every send) goes without the loop's extra promise.
     if (messages.length === 1) {
       const refused = refusal(conversationId, guard);
@@ -119,6 +146,46 @@ export class Outbound {
     return sent;
   }
 
+  /** The v2 sends of a turn, one after another (v2 is at most 30 a minute: no fast path needed). */
+  async #sendV2(
+    conversationId: number,
+    messages: readonly SendMessageParams[],
+    guard: SendGuard | undefined,
+    channel: ChannelRef | undefined,
+  ): Promise<Sent> {
+    const sends = messages.flatMap((message) => v2Sends(message));
+    let sent: SentMessage | undefined;
+    for (const params of sends) {
+      const refused = refusal(conversationId, guard);
+      if (refused) throw refused;
+      const message = await this.#metered(conversationId, () =>
+        this.#api.v2.messages.send(conversationId, params),
+      );
+      const job = jobOfV2Message(message, channel);
+      sent = new SentMessage(job, conversationId, this.#tracker, sent?.parts, message);
+    }
+    if (!sent) throw new RangeError('nothing to send');
+    return sent;
+  }
+
+  /**
+   * Uploads a file to send into the conversation, through the bot's API version, and resolves
+   * with the id a message's `attachments_ids` takes. For a task holding the conversation's turn.
+   */
+  async upload(conversationId: number, upload: UploadParams): Promise<number> {
+    if (this.#api.apiVersion === 2) {
+      const params = v2Upload(upload);
+      const attachment = await this.#metered(conversationId, () =>
+        this.#api.v2.attachments.upload(params),
+      );
+      return attachment.id;
+    }
+    const { external_id } = await this.#metered(conversationId, () =>
+      this.#api.attachments.upload(conversationId, upload),
+    );
+    return external_id;
+  }
+
   /**
    * Sends one message. The client retries it only where Pact cannot have accepted it; when the
    * connection broke after the request was written, Pact may have, and sending it again could
@@ -126,7 +193,29 @@ export class Outbound {
    * is passed on, and reported on `bot.events` as `api:error`, rather than guessed at.
    */
   #deliver(conversationId: number, params: SendMessageParams): Promise<Job> {
-    return this.#api.messages.send(conversationId, params);
+    // `#metered` inlined: no closure on the path every v1 send takes.
+    const meter = this.#meter;
+    if (meter) meter.conversationId = conversationId;
+    try {
+      return this.#api.messages.send(conversationId, params);
+    } finally {
+      if (meter) meter.conversationId = undefined;
+    }
+  }
+
+  /**
+   * Makes a call to the client with the budget meter knowing its conversation: the client asks
+   * the budget synchronously within the call (see `BudgetMeter`), so the mark is set just for it.
+   */
+  #metered<T>(conversationId: number, call: () => Promise<T>): Promise<T> {
+    const meter = this.#meter;
+    if (!meter) return call();
+    meter.conversationId = conversationId;
+    try {
+      return call();
+    } finally {
+      meter.conversationId = undefined;
+    }
   }
 
   /** Sends queued and running. */

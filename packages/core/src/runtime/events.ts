@@ -44,6 +44,9 @@ export interface UnknownInfo {
  * - `api:retry`: a call to Pact failed and will be retried;
  * - `api:error`: a call to Pact failed for good;
  * - `delivery`: Pact reported a delivery job's outcome;
+ * - `budget:wait`: a call to Pact (a send, an upload, a read) waited for its rate budget — `key`
+ *   names the budget (`company:42:v2-send`), `conversationId` the conversation sent to when known —
+ *   for 5 ms or more;
  * - `dropped`: an update was not handled (bot stopping, backlog full, coordination state down) and
  *   is left to Pact's redelivery;
  * - `rejected`: a webhook was refused (wrong secret, malformed, too large);
@@ -57,6 +60,11 @@ export interface BotEvents {
   'api:retry': (event: RetryEvent) => void;
   'api:error': (error: Error) => void;
   delivery: (event: DeliveryEvent) => void;
+  'budget:wait': (info: {
+    key: string;
+    conversationId?: number | undefined;
+    waitedMs: number;
+  }) => void;
   dropped: (info: DroppedInfo) => void;
   rejected: (info: RejectedInfo) => void;
   unknown: (info: UnknownInfo) => void;
