@@ -11,6 +11,7 @@ import {
 import type { RetryOptions } from './api/retry.js';
 import { requireId } from './api/validate.js';
 import { Composer } from './composer/composer.js';
+import { DIALOG_SERVICES, type DialogServices } from './conversation/host.js';
 import { ButtonMenus } from './context/button-menus.js';
 import { buttonPresses } from './context/button-presses.js';
 import { Context, type ContextServices } from './context/context.js';
@@ -284,6 +285,14 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       () => this.events.listenerCount('budget:wait') > 0,
       (info) => this.events.emit('budget:wait', info),
     );
+  }
+
+  /** Lends dialogs what they need to rebuild this bot's contexts and sends (see `conversations()`). */
+  [DIALOG_SERVICES](): DialogServices {
+    return {
+      createContext: (update, lock) => new this.#contextType(update, this.#services, lock),
+      tracker: this.#outbound.tracker,
+    };
   }
 
   /**

@@ -56,6 +56,26 @@ export type {
   DeliverySource,
 } from './outbound/delivery-tracker.js';
 export { session, conversationSessionKey, type SessionOptions } from './session/session.js';
+export { conversations } from './conversation/conversations.js';
+export { createConversation } from './conversation/create-conversation.js';
+export type {
+  Conversation,
+  ConversationControls,
+  ConversationFlavor,
+  ConversationsOptions,
+  CreateConversationOptions,
+  DialogFunction,
+  DialogEnd,
+  DialogEndReason,
+  WaitOptions,
+  AskOptions,
+} from './conversation/types.js';
+export type {
+  DialogState,
+  DialogEntry,
+  RecordedUpdate,
+  RecordedSend,
+} from './conversation/dialog-state.js';
 export { MemorySessionStore, type MemorySessionStoreOptions } from './session/memory-store.js';
 export type { SessionStore, SessionFlavor, SessionWriteOptions } from './session/types.js';
 export { MemoryState, memoryState, type MemoryStateOptions } from './state/memory-state.js';

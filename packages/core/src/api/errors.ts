@@ -294,7 +294,11 @@ export class PactTimeoutError extends PactError {
  * - `PACTBOT_CHAIN_UNFINISHED`: a middleware returned before the `next()` it called had finished;
  * - `PACTBOT_NO_CONVERSATION`: a send or a session was asked for on an update that belongs to no conversation;
  * - `PACTBOT_BOT_STOPPED`: the bot was asked to do something after `bot.stop()`;
- * - `PACTBOT_WEBHOOK_LIMIT`: a company webhook was to be added where Pact's limit (5) is reached.
+ * - `PACTBOT_WEBHOOK_LIMIT`: a company webhook was to be added where Pact's limit (5) is reached;
+ * - `PACTBOT_UNKNOWN_DIALOG`: `ctx.conversation.enter()` named a dialog nobody registered;
+ * - `PACTBOT_DIALOG_ACTIVE`: a dialog was entered while another is active in the conversation;
+ * - `PACTBOT_NOT_IN_DIALOG`: a dialog's step was called outside its dialog, or after it ended;
+ * - `PACTBOT_NOT_ASYNC`: a dialog function is not an async function.
  */
 export type PactUsageCode =
   | 'PACTBOT_INVALID_ARGUMENT'
@@ -304,7 +308,11 @@ export type PactUsageCode =
   | 'PACTBOT_CHAIN_UNFINISHED'
   | 'PACTBOT_NO_CONVERSATION'
   | 'PACTBOT_BOT_STOPPED'
-  | 'PACTBOT_WEBHOOK_LIMIT';
+  | 'PACTBOT_WEBHOOK_LIMIT'
+  | 'PACTBOT_UNKNOWN_DIALOG'
+  | 'PACTBOT_DIALOG_ACTIVE'
+  | 'PACTBOT_NOT_IN_DIALOG'
+  | 'PACTBOT_NOT_ASYNC';
 
 /** Options of {@link PactArgumentError}. */
 export interface PactArgumentErrorOptions {

@@ -85,6 +85,13 @@ export interface Conversation {
   bitrix_block_openlines?: boolean;
 }
 
+/**
+ * A 1:1 conversation with a customer, as the API (v1) answers with it — the same type as
+ * `Conversation` inside the API client. From `@pactbot/core` itself, `Conversation` names a
+ * dialog's handle (see `createConversation`); this is the name to use for the API's object.
+ */
+export type PactConversation = Conversation;
+
 /** A file attached to a message. Pact's reference does not spell the fields out; these are the usual ones. */
 export interface MessageAttachment {
   external_id?: number | string;

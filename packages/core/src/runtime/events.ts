@@ -1,5 +1,6 @@
 import type { RetryEvent } from '../api/request.js';
 import type { DeliveryEvent } from '../outbound/delivery-tracker.js';
+import type { DialogEnd } from '../conversation/types.js';
 import type { Update } from '../webhook/types.js';
 
 /** An update and its identity (equal for every redelivery of one webhook). */
@@ -50,7 +51,8 @@ export interface UnknownInfo {
  * - `dropped`: an update was not handled (bot stopping, backlog full, coordination state down) and
  *   is left to Pact's redelivery;
  * - `rejected`: a webhook was refused (wrong secret, malformed, too large);
- * - `unknown`: a webhook of an unknown type or event was acknowledged.
+ * - `unknown`: a webhook of an unknown type or event was acknowledged;
+ * - `dialog:end`: a dialog ended (returned, threw, exited, timed out, expired, or its code changed).
  */
 export interface BotEvents {
   update: (info: UpdateInfo) => void;
@@ -68,4 +70,5 @@ export interface BotEvents {
   dropped: (info: DroppedInfo) => void;
   rejected: (info: RejectedInfo) => void;
   unknown: (info: UnknownInfo) => void;
+  'dialog:end': (info: DialogEnd & { update: Update }) => void;
 }

@@ -4,7 +4,7 @@ import {
   type Channel,
   type Company,
   type ConfirmResult,
-  type Conversation,
+  type PactConversation,
   type Job,
   type Message,
   type Page,
@@ -311,7 +311,7 @@ describe('conversations', () => {
       { body: reference.conversationsListOlder },
     ]);
     const page = await client.conversations.list();
-    expectTypeOf(page.items).toEqualTypeOf<Conversation[]>();
+    expectTypeOf(page.items).toEqualTypeOf<PactConversation[]>();
     expect(page.items[0]?.sender_external_id).toBe('79260000001');
     const older = await client.conversations.list();
     expect(older.items[0]?.created_at_timestamp).toBeUndefined();
