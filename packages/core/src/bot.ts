@@ -15,6 +15,7 @@ import {
   type WebhookRequest,
   type WebhookResult,
 } from './http/handle-webhook.js';
+import { checkWebhookRequest } from './http/check-request.js';
 import {
   checkListenOptions,
   createWebhookServer,
@@ -284,6 +285,16 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   }
 
   /**
+   * Decides what can be decided about a webhook before its body is read: 503 while the bot stops,
+   * 401 for a wrong or missing secret, 415 for a content type that is not JSON. Returns that
+   * answer, or `undefined` when the body should be read and given to `handleWebhook` (which
+   * checks the same again). HTTP front ends call it first, so a refused request costs no body.
+   */
+  checkWebhook(request?: WebhookRequest): WebhookResult | undefined {
+    return checkWebhookRequest(this.#webhookDeps, request);
+  }
+
+  /**
    * Runs an already parsed update through the bot, with the same dedup and ordering as a webhook,
    * and resolves when it has been handled. For custom transports and tests.
    */
@@ -296,11 +307,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   async listen(options: ListenOptions = {}): Promise<http.Server> {
     if (this.#stopping) throw new Error('the bot is stopped; create a new one to listen again');
     checkListenOptions(options);
-    const server = createWebhookServer(
-      (body, request) => this.handleWebhook(body, request),
-      this.events,
-      options,
-    );
+    const server = createWebhookServer(this, options);
     this.#servers.add(server);
     server.once('close', () => this.#servers.delete(server));
     try {

@@ -88,3 +88,16 @@ export {
 } from './webhook/parse.js';
 export { updateIdentity, orderingKey } from './webhook/identity.js';
 export type * from './webhook/types.js';
+export {
+  createNodeHandler,
+  type NodeHandlerOptions,
+  type NodeWebhookHandler,
+  type NodeNext,
+} from './http/node-handler.js';
+export {
+  createFetchHandler,
+  type FetchHandlerOptions,
+  type FetchWebhookHandler,
+} from './http/fetch-handler.js';
+export type { WebhookBot, WebhookHandlerOptions } from './http/handler-options.js';
+export { LISTEN_DEFAULTS } from './http/listener.js';
