@@ -22,6 +22,12 @@ function answer(result: WebhookResult, headers: Record<string, string> = {}): Re
   });
 }
 
+/** Whether the request declares a body: a length over zero, or a chunked one. */
+function hasBody(request: Request): boolean {
+  const length = request.headers.get('content-length');
+  return length !== null ? length !== '0' : request.headers.has('transfer-encoding');
+}
+
 /**
  * Reads a fetch body up to `limit` bytes, and stops reading — cancelling the rest — as soon as it
  * grows past it.
@@ -92,8 +98,11 @@ export function createFetchHandler(
       secret,
       contentType: request.headers.get('content-type') ?? undefined,
     };
+    // Refused before its body was read, a request with one ends its connection: where the server
+    // honours the header (node's does), the bytes on their way are not taken in only to be dropped.
+    const unread = hasBody(request) ? { connection: 'close' } : undefined;
     const refused = bot.checkWebhook(head);
-    if (refused) return answer(refused);
+    if (refused) return answer(refused, unread);
     let body: Uint8Array;
     try {
       const over = declaredOverLimit(request.headers.get('content-length'), limit);
@@ -102,7 +111,7 @@ export function createFetchHandler(
     } catch (error) {
       if (!(error instanceof WebhookError)) throw error;
       bot.events.emit('rejected', { status: error.status, reason: error.message });
-      return answer({ status: error.status, body: { error: error.message } });
+      return answer({ status: error.status, body: { error: error.message } }, unread);
     }
     return answer(await bot.handleWebhook(body, head));
   };
