@@ -35,6 +35,12 @@ export type StartFrontEnd = (bot: Bot, options: FrontEndOptions) => Promise<Runn
 export interface FrontEndTraits {
   /** `bot.stop()` closes its server (bot.listen's own), rather than leave it to the app. */
   closesOnStop?: boolean;
+  /**
+   * A JSON body parser of the app runs in front and reads the body first: what is decided from
+   * the headers waits for the body, and bad JSON or a chunked body past the limit are the
+   * parser's to answer, so those cases are left to the front end's own tests.
+   */
+  parserInFront?: boolean;
 }
 
 const SECRET = 'front-end-secret-value';
@@ -76,6 +82,9 @@ export function describeFrontEnd(
       await stub?.close();
       stub = running = bot = undefined;
     });
+
+    /** A case that holds only where the front end reads the body itself. */
+    const itUnlessParsed = traits.parserInFront ? () => undefined : it;
 
     async function open(botSecret?: string, options: FrontEndOptions = { secret: SECRET }) {
       stub = await startPactStub();
@@ -150,65 +159,76 @@ export function describeFrontEnd(
       expect(runs()).toBe(1);
     });
 
-    it('answers a wrong secret from the headers alone, without waiting for the body', async () => {
-      const { url, runs } = await open();
-      const { pathname } = new URL(url);
-      const connection = rawRequest(
-        url,
-        [
-          `POST ${pathname}?secret=wrong HTTP/1.1`,
-          `Host: 127.0.0.1`,
-          'Content-Type: application/json',
-          'Content-Length: 1000000',
-        ].join('\r\n'),
-      );
-      const answer = await connection.answer;
-      expect(answer.status).toBe(401);
-      expect(JSON.parse(answer.body)).toEqual({ error: 'wrong or missing secret query parameter' });
-      expect(answer.headers.connection).toBe('close');
-      // The server hangs up rather than take in a megabyte it would drop.
-      await answer.closed;
-      expect(runs()).toBe(0);
-    });
+    itUnlessParsed(
+      'answers a wrong secret from the headers alone, without waiting for the body',
+      async () => {
+        const { url, runs } = await open();
+        const { pathname } = new URL(url);
+        const connection = rawRequest(
+          url,
+          [
+            `POST ${pathname}?secret=wrong HTTP/1.1`,
+            `Host: 127.0.0.1`,
+            'Content-Type: application/json',
+            'Content-Length: 1000000',
+          ].join('\r\n'),
+        );
+        const answer = await connection.answer;
+        expect(answer.status).toBe(401);
+        expect(JSON.parse(answer.body)).toEqual({
+          error: 'wrong or missing secret query parameter',
+        });
+        expect(answer.headers.connection).toBe('close');
+        // The server hangs up rather than take in a megabyte it would drop.
+        await answer.closed;
+        expect(runs()).toBe(0);
+      },
+    );
 
-    it('answers a declared length over bodyLimit with 413 from the headers alone', async () => {
-      const { url, runs, rejected } = await open(undefined, { secret: SECRET, bodyLimit: 1000 });
-      const { pathname } = new URL(url);
-      const connection = rawRequest(
-        url,
-        [
-          `POST ${pathname}?secret=${SECRET} HTTP/1.1`,
-          `Host: 127.0.0.1`,
-          'Content-Type: application/json',
-          'Content-Length: 1001',
-        ].join('\r\n'),
-      );
-      const answer = await connection.answer;
-      expect(answer.status).toBe(413);
-      expect(JSON.parse(answer.body)).toEqual({
-        error: 'webhook body of 1001 bytes is over the limit of 1000 bytes',
-      });
-      await answer.closed;
-      expect(rejected).toEqual([
-        { status: 413, reason: 'webhook body of 1001 bytes is over the limit of 1000 bytes' },
-      ]);
-      expect(runs()).toBe(0);
-    });
+    itUnlessParsed(
+      'answers a declared length over bodyLimit with 413 from the headers alone',
+      async () => {
+        const { url, runs, rejected } = await open(undefined, { secret: SECRET, bodyLimit: 1000 });
+        const { pathname } = new URL(url);
+        const connection = rawRequest(
+          url,
+          [
+            `POST ${pathname}?secret=${SECRET} HTTP/1.1`,
+            `Host: 127.0.0.1`,
+            'Content-Type: application/json',
+            'Content-Length: 1001',
+          ].join('\r\n'),
+        );
+        const answer = await connection.answer;
+        expect(answer.status).toBe(413);
+        expect(JSON.parse(answer.body)).toEqual({
+          error: 'webhook body of 1001 bytes is over the limit of 1000 bytes',
+        });
+        await answer.closed;
+        expect(rejected).toEqual([
+          { status: 413, reason: 'webhook body of 1001 bytes is over the limit of 1000 bytes' },
+        ]);
+        expect(runs()).toBe(0);
+      },
+    );
 
-    it('refuses a body without a declared length that grows past bodyLimit with 413', async () => {
-      const { url, runs } = await open(undefined, { secret: SECRET, bodyLimit: 1000 });
-      const text = JSON.stringify(messageNew({ text: 'x'.repeat(2000) }));
-      // A stream has no length: it goes out chunked.
-      const answer = await post(
-        `${url}?secret=${SECRET}`,
-        Readable.from([text.slice(0, 900), text.slice(900)]),
-      );
-      expect(answer.status).toBe(413);
-      expect(answer.json).toEqual({ error: 'webhook body is over the limit of 1000 bytes' });
-      expect(runs()).toBe(0);
-    });
+    itUnlessParsed(
+      'refuses a body without a declared length that grows past bodyLimit with 413',
+      async () => {
+        const { url, runs } = await open(undefined, { secret: SECRET, bodyLimit: 1000 });
+        const text = JSON.stringify(messageNew({ text: 'x'.repeat(2000) }));
+        // A stream has no length: it goes out chunked.
+        const answer = await post(
+          `${url}?secret=${SECRET}`,
+          Readable.from([text.slice(0, 900), text.slice(900)]),
+        );
+        expect(answer.status).toBe(413);
+        expect(answer.json).toEqual({ error: 'webhook body is over the limit of 1000 bytes' });
+        expect(runs()).toBe(0);
+      },
+    );
 
-    it('refuses a body over the default limit of 1 MiB with 413', async () => {
+    itUnlessParsed('refuses a body over the default limit of 1 MiB with 413', async () => {
       const { url, runs } = await open();
       const answer = await post(
         `${url}?secret=${SECRET}`,
@@ -219,40 +239,46 @@ export function describeFrontEnd(
       expect(runs()).toBe(0);
     });
 
-    it('refuses a body that is not JSON, or JSON that is no webhook, with a one-line 400', async () => {
-      const { url, runs } = await open();
-      const bad = await post(`${url}?secret=${SECRET}`, '{"type": "message",');
-      expect(bad.status).toBe(400);
-      expect((bad.json as { error: string }).error).toMatch(/^webhook body is not JSON: [^\n]+$/);
-      const noType = await post(
-        `${url}?secret=${SECRET}`,
-        JSON.stringify({ event: 'new', data: {} }),
-      );
-      expect(noType.status).toBe(400);
-      expect((noType.json as { error: string }).error).toMatch(/^webhook has no type/);
-      expect(runs()).toBe(0);
-    });
+    itUnlessParsed(
+      'refuses a body that is not JSON, or JSON that is no webhook, with a one-line 400',
+      async () => {
+        const { url, runs } = await open();
+        const bad = await post(`${url}?secret=${SECRET}`, '{"type": "message",');
+        expect(bad.status).toBe(400);
+        expect((bad.json as { error: string }).error).toMatch(/^webhook body is not JSON: [^\n]+$/);
+        const noType = await post(
+          `${url}?secret=${SECRET}`,
+          JSON.stringify({ event: 'new', data: {} }),
+        );
+        expect(noType.status).toBe(400);
+        expect((noType.json as { error: string }).error).toMatch(/^webhook has no type/);
+        expect(runs()).toBe(0);
+      },
+    );
 
-    it('refuses a content type that is not JSON with 415, before reading the body', async () => {
-      const { url, runs } = await open();
-      const { pathname } = new URL(url);
-      const connection = rawRequest(
-        url,
-        [
-          `POST ${pathname}?secret=${SECRET} HTTP/1.1`,
-          `Host: 127.0.0.1`,
-          'Content-Type: application/x-www-form-urlencoded',
-          'Content-Length: 100',
-        ].join('\r\n'),
-      );
-      const answer = await connection.answer;
-      expect(answer.status).toBe(415);
-      expect(JSON.parse(answer.body)).toEqual({
-        error:
-          'webhook content type "application/x-www-form-urlencoded" is not JSON; send application/json',
-      });
-      expect(runs()).toBe(0);
-    });
+    itUnlessParsed(
+      'refuses a content type that is not JSON with 415, before reading the body',
+      async () => {
+        const { url, runs } = await open();
+        const { pathname } = new URL(url);
+        const connection = rawRequest(
+          url,
+          [
+            `POST ${pathname}?secret=${SECRET} HTTP/1.1`,
+            `Host: 127.0.0.1`,
+            'Content-Type: application/x-www-form-urlencoded',
+            'Content-Length: 100',
+          ].join('\r\n'),
+        );
+        const answer = await connection.answer;
+        expect(answer.status).toBe(415);
+        expect(JSON.parse(answer.body)).toEqual({
+          error:
+            'webhook content type "application/x-www-form-urlencoded" is not JSON; send application/json',
+        });
+        expect(runs()).toBe(0);
+      },
+    );
 
     it('takes a JSON body that comes without a content type, or as application/…+json', async () => {
       const { url, runs } = await open();
