@@ -1,7 +1,36 @@
-import { Redis, type Cluster } from 'ioredis';
+import { Redis } from 'ioredis';
 
-/** An ioredis client: standalone or Cluster. */
-export type RedisClient = Redis | Cluster;
+/**
+ * An ioredis client, standalone (`Redis`) or `Cluster`, of ioredis 5 or 6: what pactbot calls on
+ * it, written out rather than imported, so the client of whichever ioredis the app installed fits
+ * — the app's own copy, the only one (ioredis is a peer dependency).
+ */
+export interface RedisClient {
+  /** GET. */
+  get(key: string): Promise<string | null>;
+  /** SET, for good. */
+  set(key: string, value: string): Promise<unknown>;
+  /** SET with an expiry in milliseconds. */
+  set(key: string, value: string, mode: 'PX', milliseconds: number): Promise<unknown>;
+  /** DEL. */
+  del(key: string): Promise<number>;
+  /** EVAL: a Lua script, its number of keys, then keys and arguments. */
+  eval(script: string, numkeys: number, ...keysAndArgs: Array<string | number>): Promise<unknown>;
+  /** EVALSHA: a known script by its SHA-1. */
+  evalsha(sha1: string, numkeys: number, ...keysAndArgs: Array<string | number>): Promise<unknown>;
+  /** A new connection with the same options (for subscriptions). */
+  duplicate(): RedisClient;
+  /** SUBSCRIBE. */
+  subscribe(...channels: string[]): Promise<unknown>;
+  /** Connection errors. */
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  /** Messages on subscribed channels. */
+  on(event: 'message', listener: (channel: string, message: string) => void): unknown;
+  /** Closes the connection once pending replies have arrived. */
+  quit(): Promise<unknown>;
+  /** Closes the connection at once. */
+  disconnect(): void;
+}
 
 /** A client, or the URL of a server (`redis://host:6379/0`). */
 export type RedisInput = RedisClient | string;
