@@ -5,14 +5,15 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    // The starter's template is a project of its own: checked where it is scaffolded and installed
-    // (test/packaging), against the packed packages.
+    // Projects of their own, checked where test/packaging installs them against the packed
+    // packages: the starter's template, and the packaging test's type checks and runner.
     ignores: [
       '**/dist/**',
       '**/node_modules/**',
       'coverage/**',
       'bench/results/**',
       'packages/create-pactbot/template/**',
+      'test/packaging/project/**',
     ],
   },
   js.configs.recommended,
