@@ -12,6 +12,7 @@ export default tseslint.config(
       '**/node_modules/**',
       'coverage/**',
       'bench/results/**',
+      'docs/api/**',
       'packages/create-pactbot/template/**',
       'test/packaging/project/**',
     ],
