@@ -30,6 +30,31 @@ async function connect(
   return { socket, received };
 }
 
+describe('bot.listen: callers without the secret', () => {
+  it('answers 100 wrong-secret uploads of a megabyte each with 401, reading little of their bodies', async () => {
+    const server = await listen({ secret: 'the-right-secret' });
+    const read: Promise<number>[] = [];
+    server.on('connection', (socket: net.Socket) => {
+      read.push(new Promise((resolve) => socket.once('close', () => resolve(socket.bytesRead))));
+    });
+    const megabyte = Buffer.alloc(1024 * 1024, 'x');
+    const head =
+      'POST /pact?secret=wrong HTTP/1.1\r\nHost: 127.0.0.1\r\n' +
+      `Content-Type: application/json\r\nContent-Length: ${megabyte.length}\r\n\r\n`;
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, async () => {
+        const { socket, received } = await connect(server, head);
+        socket.write(megabyte);
+        return received;
+      }),
+    );
+    for (const answer of answers) expect(answer).toMatch(/^HTTP\/1\.1 401 /);
+    const bytes = await Promise.all(read);
+    // Read in full, the bodies would be 100 MiB; refused from the headers, a few KiB each.
+    expect(bytes.reduce((sum, n) => sum + n, 0)).toBeLessThan(100 * 256 * 1024);
+  });
+});
+
 describe('bot.listen: slow and numerous clients', () => {
   it('gives its server sane limits by default: 15 s per request, 10 s for headers, 1024 connections', async () => {
     const server = await listen();
