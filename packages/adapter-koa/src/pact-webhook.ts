@@ -70,13 +70,13 @@ function answer(
  * the bot's, but the app's own 404/405 handling (and any GET page it serves there) stays in charge.
  *
  * It checks before it reads: a stopping bot (503), a wrong secret (401), a content type that is
- * not JSON (415) and a declared length over `bodyLimit` (413) are answered from the headers, with
- * `Connection: close` when a body was on its way. The body is taken from koa-bodyparser when it ran (what it parsed, measured by its `rawBody`) and read from
- * the request otherwise, within `bodyLimit` either way. The answer is the bot's status with its
- * JSON body; the only other headers it sets are `Allow` on a 405 and `Connection: close` on a 413
- * whose body was left unread. A webhook it handles never reaches downstream middleware, and it
- * catches nothing from them; errors of the bot's machinery propagate to the app's error handling,
- * like any middleware's. The secret is compared by the bot in constant time, and neither is
+ * not JSON (415) and a declared length over `bodyLimit` (413) are answered from the headers. The
+ * body is taken from koa-bodyparser when it ran (what it parsed, measured by its `rawBody`) and
+ * read from the request otherwise, within `bodyLimit` either way. The answer is the bot's status
+ * with its JSON body; the only other headers it sets are `Allow` on a 405 and `Connection: close`
+ * on a refusal whose body was left unread. A webhook it handles never reaches downstream
+ * middleware, and it catches nothing from them; errors of the bot's machinery propagate to the
+ * app's error handling, like any middleware's. The secret is compared by the bot in constant time, and neither is
  * logged nor put in an answer.
  */
 export function pactWebhook<StateT = DefaultState, ContextT = DefaultContext>(
