@@ -21,8 +21,11 @@ export interface PactWebhookOptions {
   bodyLimit?: number | undefined;
 }
 
-/** What the middleware needs of a bot. Any `Bot<C>` fits, whatever its context type. */
-export type WebhookBot = Pick<Bot, 'handleWebhook' | 'events'>;
+/**
+ * What the middleware needs of a bot. Any `Bot<C>` fits, whatever its context type. (With
+ * `checkWebhook`, which every `Bot` has, refusals are decided before the body is read.)
+ */
+export type WebhookBot = Pick<Bot, 'handleWebhook' | 'events'> & Partial<Pick<Bot, 'checkWebhook'>>;
 
 function checkOptions(options: PactWebhookOptions): void {
   const { path, secret, bodyLimit } = options;
@@ -66,12 +69,14 @@ function answer(
  * and calls `next()` for everything else, other methods on that path included: the path may be
  * the bot's, but the app's own 404/405 handling (and any GET page it serves there) stays in charge.
  *
- * The body is taken from koa-bodyparser when it ran (what it parsed, measured by its `rawBody`) and read from
- * the request otherwise, within `bodyLimit` either way. The answer is the bot's status with its
- * JSON body; the only other headers it sets are `Allow` on a 405 and `Connection: close` on a 413
- * whose body was left unread. A webhook it handles never reaches downstream middleware, and it
- * catches nothing from them; errors of the bot's machinery propagate to the app's error handling,
- * like any middleware's. The secret is compared by the bot in constant time, and neither is
+ * It checks before it reads: a stopping bot (503), a wrong secret (401), a content type that is
+ * not JSON (415) and a declared length over `bodyLimit` (413) are answered from the headers. The
+ * body is taken from koa-bodyparser when it ran (what it parsed, measured by its `rawBody`) and
+ * read from the request otherwise, within `bodyLimit` either way. The answer is the bot's status
+ * with its JSON body; the only other headers it sets are `Allow` on a 405 and `Connection: close`
+ * on a refusal whose body was left unread. A webhook it handles never reaches downstream
+ * middleware, and it catches nothing from them; errors of the bot's machinery propagate to the
+ * app's error handling, like any middleware's. The secret is compared by the bot in constant time, and neither is
  * logged nor put in an answer.
  */
 export function pactWebhook<StateT = DefaultState, ContextT = DefaultContext>(
@@ -92,6 +97,14 @@ export function pactWebhook<StateT = DefaultState, ContextT = DefaultContext>(
       answer(ctx, { status: 405, body: { error: 'webhooks are POST requests' } });
       return;
     }
+    const request = { query: ctx.querystring, secret, contentType: ctx.get('content-type') };
+    // Decided from the headers before a byte of the body is read (unless a parser in front read it).
+    const refused = bot.checkWebhook?.(request);
+    if (refused) {
+      if (!ctx.req.complete) ctx.set('Connection', 'close');
+      answer(ctx, refused);
+      return;
+    }
     let body: unknown;
     try {
       body = await webhookBody(ctx, limit);
@@ -103,13 +116,6 @@ export function pactWebhook<StateT = DefaultState, ContextT = DefaultContext>(
       answer(ctx, { status: error.status, body: { error: error.message } });
       return;
     }
-    answer(
-      ctx,
-      await bot.handleWebhook(body, {
-        query: ctx.querystring,
-        secret,
-        contentType: ctx.get('content-type'),
-      }),
-    );
+    answer(ctx, await bot.handleWebhook(body, request));
   };
 }

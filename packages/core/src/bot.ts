@@ -22,6 +22,7 @@ import {
   type WebhookRequest,
   type WebhookResult,
 } from './http/handle-webhook.js';
+import { checkWebhookRequest } from './http/check-request.js';
 import {
   checkListenOptions,
   createWebhookServer,
@@ -287,7 +288,10 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     );
   }
 
-  /** Lends dialogs what they need to rebuild this bot's contexts and sends (see `conversations()`). */
+  /**
+   * Lends dialogs what they need to rebuild this bot's contexts and sends (see `conversations()`).
+   * @internal
+   */
   [DIALOG_SERVICES](): DialogServices {
     return {
       createContext: (update, lock) => new this.#contextType(update, this.#services, lock),
@@ -365,6 +369,16 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   }
 
   /**
+   * Decides what can be decided about a webhook before its body is read: 503 while the bot stops,
+   * 401 for a wrong or missing secret, 415 for a content type that is not JSON. Returns that
+   * answer, or `undefined` when the body should be read and given to `handleWebhook` (which
+   * checks the same again). HTTP front ends call it first, so a refused request costs no body.
+   */
+  checkWebhook(request?: WebhookRequest): WebhookResult | undefined {
+    return checkWebhookRequest(this.#webhookDeps, request);
+  }
+
+  /**
    * Runs an already parsed update through the bot, with the same dedup and ordering as a webhook,
    * and resolves when it has been handled (its outcome), or with why it was not run here:
    * `duplicate` (handled before), `held` (being handled elsewhere), `busy` (too many waiting), or
@@ -387,11 +401,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       });
     checkListenOptions(options);
     if (options.secret !== undefined) this.api.redactSecret(options.secret);
-    const server = createWebhookServer(
-      (body, request) => this.handleWebhook(body, request),
-      this.events,
-      options,
-    );
+    const server = createWebhookServer(this, options);
     this.#servers.add(server);
     server.once('close', () => this.#servers.delete(server));
     try {

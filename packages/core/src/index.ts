@@ -47,7 +47,12 @@ export {
 export type { ButtonSpec, ButtonPress } from './context/button-menus.js';
 export { splitText, textLimitOf, TEXT_LIMITS, type TextLimit } from './context/split-text.js';
 export type { Sent } from './outbound/sent.js';
-export { DeliveryError, DeliveryTimeoutError, SendCancelledError } from './outbound/errors.js';
+export {
+  DeliveryError,
+  DeliveryTimeoutError,
+  SendCancelledError,
+  type DeliveryFailureInfo,
+} from './outbound/errors.js';
 export type {
   DeliveryReport,
   DeliveryEvent,
@@ -125,3 +130,16 @@ export {
 export { unknownField } from './webhook/unknown-field.js';
 export type * from './webhook/types.js';
 export type * from './webhook/v2-types.js';
+export {
+  createNodeHandler,
+  type NodeHandlerOptions,
+  type NodeWebhookHandler,
+  type NodeNext,
+} from './http/node-handler.js';
+export {
+  createFetchHandler,
+  type FetchHandlerOptions,
+  type FetchWebhookHandler,
+} from './http/fetch-handler.js';
+export type { WebhookBot, WebhookHandlerOptions } from './http/handler-options.js';
+export { LISTEN_DEFAULTS } from './http/listener.js';

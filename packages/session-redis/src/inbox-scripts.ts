@@ -96,3 +96,6 @@ return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, tonumber(AR
 /** Makes a line due at once, earlier than it was to be if need be. KEYS: index. ARGV: line. */
 export const DUE_NOW = new LuaScript(`${NOW_MS}
 return redis.call('ZADD', KEYS[1], now, ARGV[1])`);
+
+/** Takes a line out of the index. KEYS: index. ARGV: line. */
+export const UNINDEX = new LuaScript(`return redis.call('ZREM', KEYS[1], ARGV[1])`);

@@ -18,6 +18,7 @@ import {
   INDEX,
   RELEASE,
   TAKE,
+  UNINDEX,
 } from './inbox-scripts.js';
 import type { KeyNames } from './keys.js';
 
@@ -155,7 +156,7 @@ export class RedisInbox implements DurableInbox {
    */
   async #finish(line: string, token: string, options: InboxOptions): Promise<string | undefined> {
     const keys = this.#keys.inbox(line);
-    await guarded('inbox index', () => this.#redis.zrem(this.#keys.inboxPending, line));
+    await guarded('inbox index', () => UNINDEX.run(this.#redis, [this.#keys.inboxPending], [line]));
     const answer = (await guarded('inbox finish', () =>
       FINISH.run(this.#redis, [keys.owner, keys.queue], [token, options.leaseMs]),
     )) as [string, string?];

@@ -5,5 +5,6 @@
 export { RedisSessionStore, type RedisSessionStoreOptions } from './session-store.js';
 export { redisState, RedisState, type RedisStateOptions } from './state.js';
 export { RedisRateLimiter } from './rate-limiter.js';
+export { RedisInbox } from './inbox.js';
 export { SessionConflictError } from './errors.js';
 export { URL_CLIENT_OPTIONS, type RedisClient, type RedisInput } from './connection.js';

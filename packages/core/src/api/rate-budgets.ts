@@ -97,7 +97,7 @@ function checkWindows(name: string, value: unknown): readonly RateWindow[] {
   return [checkWindow(name, value)];
 }
 
-/** What a {@link RateBudgetTable} is built from: the `send` budget, its extra windows, and the other classes. */
+/** What a `RateBudgetTable` is built from: the `send` budget, its extra windows, and the other classes. */
 export interface RateBudgetOptions {
   /** Grants per window of the `send` class. */
   sends: number;

@@ -68,8 +68,11 @@ export interface ChannelRef {
   type: ChannelProvider;
 }
 
-/** A 1:1 conversation with a customer. */
-export interface Conversation {
+/**
+ * A 1:1 conversation with a customer, as the API (v1) answers with it. (From `@pactbot/core`,
+ * `Conversation` names a dialog's handle, see `createConversation`; this is the API's object.)
+ */
+export interface PactConversation {
   external_id: number;
   name: string;
   channel_id: number | null;
@@ -85,12 +88,8 @@ export interface Conversation {
   bitrix_block_openlines?: boolean;
 }
 
-/**
- * A 1:1 conversation with a customer, as the API (v1) answers with it — the same type as
- * `Conversation` inside the API client. From `@pactbot/core` itself, `Conversation` names a
- * dialog's handle (see `createConversation`); this is the name to use for the API's object.
- */
-export type PactConversation = Conversation;
+/** The API's conversation object, as the API client's own code names it. */
+export type Conversation = PactConversation;
 
 /** A file attached to a message. Pact's reference does not spell the fields out; these are the usual ones. */
 export interface MessageAttachment {

@@ -1,10 +1,7 @@
 import http from 'node:http';
-import type { EventEmitter } from 'eventemitter3';
 import { PactArgumentError } from '../api/errors.js';
-import type { BotEvents } from '../runtime/events.js';
-import { WebhookError } from '../webhook/parse.js';
-import { DEFAULT_BODY_LIMIT, readBody } from './body.js';
-import type { WebhookRequest, WebhookResult } from './handle-webhook.js';
+import { createNodeHandler } from './node-handler.js';
+import type { WebhookBot } from './handler-options.js';
 
 /** Options of `bot.listen`. */
 export interface ListenOptions {
@@ -18,78 +15,55 @@ export interface ListenOptions {
   secret?: string | undefined;
   /** Largest body accepted, in bytes. Default 1 MiB. */
   bodyLimit?: number | undefined;
+  /**
+   * How long a client may take to send a whole request, headers and body, in ms; slower ones get
+   * 408 and their connection closed. Default 15 000 (Pact sends a webhook in one go).
+   */
+  requestTimeout?: number | undefined;
+  /** How long a client may take to send the request's headers, in ms. Default 10 000; at most `requestTimeout`. */
+  headersTimeout?: number | undefined;
+  /**
+   * Connections open at once, at most; past it new ones are closed at once (Pact re-sends what did
+   * not get its 200). Default 1024.
+   */
+  maxConnections?: number | undefined;
 }
 
-type Handle = (body: Buffer, request: WebhookRequest) => Promise<WebhookResult>;
-
-/** The answer to nearly every webhook, serialized once. */
-const OK_TEXT = '{"ok":true}';
-
-function send(
-  res: http.ServerResponse,
-  status: number,
-  body: object,
-  headers: http.OutgoingHttpHeaders = {},
-): void {
-  const text =
-    status === 200 &&
-    (body as { ok?: unknown; duplicate?: unknown }).ok === true &&
-    !('duplicate' in body)
-      ? OK_TEXT
-      : JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-}
+/** Defaults of the server's limits: a webhook is small and comes in one go. */
+export const LISTEN_DEFAULTS = {
+  requestTimeout: 15_000,
+  headersTimeout: 10_000,
+  maxConnections: 1024,
+} as const;
 
 /**
- * A node:http server that feeds POSTs to one path into a bot: 404 elsewhere, 405 for other
- * methods, 413 over the body limit, and whatever the bot decides otherwise. Never throws into
+ * A node:http server that feeds POSTs to one path into a bot through {@link createNodeHandler}:
+ * 404 elsewhere, 405 for other methods, 401/413/415 from the headers before a byte of the body is
+ * read, and whatever the bot decides otherwise. Slow clients are cut off by `requestTimeout` and
+ * `headersTimeout`, and `maxConnections` bounds how many are served at once. Never throws into
  * node: a failure is answered 500 and reported on `bot.events`.
  */
-export function createWebhookServer(
-  handle: Handle,
-  events: EventEmitter<BotEvents, unknown>,
-  options: ListenOptions = {},
-): http.Server {
-  const path = options.path ?? '/';
-  const limit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  return http.createServer((req, res) => {
-    void (async () => {
-      // Split by hand: a URL object per webhook costs more than everything else done here, and
-      // the query is only parsed when a secret is to be checked.
-      const target = req.url ?? '/';
-      const mark = target.indexOf('?');
-      const pathname = mark < 0 ? target : target.slice(0, mark);
-      if (pathname !== path) return send(res, 404, { error: `no webhook here; POST to ${path}` });
-      if (req.method !== 'POST')
-        return send(res, 405, { error: 'webhooks are POST requests' }, { allow: 'POST' });
-      let body: Buffer;
-      try {
-        body = await readBody(req, limit, req.headers['content-length']);
-      } catch (error) {
-        if (error instanceof WebhookError) {
-          events.emit('rejected', { status: error.status, reason: error.message });
-          send(res, error.status, { error: error.message }, { connection: 'close' });
-          return;
-        }
-        throw error;
-      }
-      const result = await handle(body, {
-        query: mark < 0 ? '' : target.slice(mark + 1),
-        secret: options.secret,
-        contentType: req.headers['content-type'],
-      });
-      send(res, result.status, result.body);
-    })().catch((error: unknown) => {
-      events.emit('error', { error });
-      if (!res.headersSent) send(res, 500, { error: 'internal error' });
-      else res.destroy();
-    });
+export function createWebhookServer(bot: WebhookBot, options: ListenOptions = {}): http.Server {
+  const requestTimeout = options.requestTimeout ?? LISTEN_DEFAULTS.requestTimeout;
+  const headersTimeout =
+    options.headersTimeout ?? Math.min(LISTEN_DEFAULTS.headersTimeout, requestTimeout);
+  const handler = createNodeHandler(bot, {
+    path: options.path ?? '/',
+    secret: options.secret,
+    bodyLimit: options.bodyLimit,
   });
+  const server = http.createServer(
+    {
+      requestTimeout,
+      headersTimeout,
+      // Node looks for expired requests every 30 s by default, which would let a stalled client
+      // outlive its timeout by that much.
+      connectionsCheckingInterval: Math.max(10, Math.min(1000, Math.floor(headersTimeout / 4))),
+    },
+    (req, res) => handler(req, res),
+  );
+  server.maxConnections = options.maxConnections ?? LISTEN_DEFAULTS.maxConnections;
+  return server;
 }
 
 /**
@@ -98,7 +72,8 @@ export function createWebhookServer(
  * variable must not become one.)
  */
 export function checkListenOptions(options: ListenOptions): void {
-  const { port, host, path, secret, bodyLimit } = options;
+  const { port, host, path, secret, bodyLimit, requestTimeout, headersTimeout, maxConnections } =
+    options;
   if (port !== undefined && !(Number.isInteger(port) && port >= 0 && port <= 65535))
     throw new PactArgumentError(
       `bot.listen: port must be a whole number from 0 to 65535 (0 picks a free one), got ${String(port)}`,
@@ -118,6 +93,21 @@ export function checkListenOptions(options: ListenOptions): void {
   if (bodyLimit !== undefined && !(Number.isSafeInteger(bodyLimit) && bodyLimit > 0))
     throw new PactArgumentError(
       `bot.listen: bodyLimit must be a positive whole number of bytes, got ${String(bodyLimit)}`,
+    );
+  for (const [name, value] of [
+    ['requestTimeout', requestTimeout],
+    ['headersTimeout', headersTimeout],
+    ['maxConnections', maxConnections],
+  ] as const) {
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0))
+      throw new PactArgumentError(
+        `bot.listen: ${name} must be a positive whole number${name === 'maxConnections' ? '' : ' of milliseconds'}, got ${String(value)}`,
+      );
+  }
+  const effectiveRequestTimeout = requestTimeout ?? LISTEN_DEFAULTS.requestTimeout;
+  if (headersTimeout !== undefined && headersTimeout > effectiveRequestTimeout)
+    throw new PactArgumentError(
+      `bot.listen: headersTimeout (${headersTimeout} ms) must not be longer than requestTimeout (${effectiveRequestTimeout} ms): the headers are part of the request`,
     );
 }
 

@@ -368,7 +368,8 @@ export function lineOf(
 
 /**
  * The line of an update without its company: `conversation:1001`, `channel:5`.
- * @deprecated Use {@link lineOf}, which includes the company, as locks and sessions do.
+ * @deprecated Use `lineOf` from `@pactbot/core/internal`, which includes the company, as locks
+ * and sessions do.
  */
 export function orderingKey(update: Update): string | undefined {
   const line = lineOf(update, 0);
