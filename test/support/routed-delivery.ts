@@ -10,10 +10,11 @@ export interface WebhookRoute {
   target: string;
 }
 
-/** One POST of a delivery: where it went and what it got (0: no answer, the connection failed). */
+/** One POST of a delivery: where it went, what it got (0: no answer, the connection failed), and how long the answer took. */
 export interface DeliveryAttempt {
   target: string;
   status: number;
+  ms: number;
 }
 
 /**
@@ -30,6 +31,7 @@ export async function deliverVia(
   const made: DeliveryAttempt[] = [];
   for (let attempt = 1; attempt <= attempts; attempt++) {
     const target = route.target;
+    const startedAt = performance.now();
     let status = 0;
     try {
       const response = await request(target, {
@@ -43,7 +45,7 @@ export async function deliverVia(
     } catch {
       status = 0;
     }
-    made.push({ target, status });
+    made.push({ target, status, ms: performance.now() - startedAt });
     if (status === 200) return made;
     await new Promise((r) => setTimeout(r, options.intervalMs ?? 50));
   }
