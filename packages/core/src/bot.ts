@@ -432,6 +432,9 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     }
     await this.#runner.shutdown(timeoutMs);
     await waitAtMost(this.#outbound.idle(), deadline - Date.now());
+    // Past the deadline: webhooks still waiting for their update are answered 503 now (what
+    // finishes after this is not counted as handled), and sends still in flight are cut off.
+    this.#answerDeadlines.expireAll();
     const report: StopReport = {
       unfinishedUpdates: this.#runner.queued,
       pendingSends: this.#outbound.pending,
@@ -441,8 +444,13 @@ export class Bot<C extends Context = Context> extends Composer<C> {
         reason: `the bot stopped with ${report.unfinishedUpdates} updates and ${report.pendingSends} sends unfinished`,
       });
     }
+    // Let the answers just given reach their sockets before the connections go.
+    await new Promise((resolve) => setImmediate(resolve));
     for (const server of this.#servers) server.closeAllConnections();
-    if (this.#ownsClient) await this.api.close();
+    if (this.#ownsClient) {
+      if (this.#outbound.pending > 0) await this.api.destroy();
+      else await this.api.close();
+    }
     return report;
   }
 }

@@ -38,7 +38,7 @@ export type RedisInput = RedisClient | string;
 
 /**
  * Options for clients pactbot creates from a URL, and the ones to give your own: fail a command
- * after a few reconnection attempts, or when Redis has not answered it in 2 seconds (a frozen or
+ * after a few reconnection attempts, or when Redis has not answered it in a second or two (a frozen or
  * overloaded server), instead of holding it for long — so a webhook is answered 503 (and re-sent by
  * Pact) rather than left waiting past Pact's timeout. (The last writes of an update keep trying
  * through a short outage on their own.)
@@ -46,7 +46,7 @@ export type RedisInput = RedisClient | string;
 export const URL_CLIENT_OPTIONS = {
   maxRetriesPerRequest: 2,
   connectTimeout: 2000,
-  commandTimeout: 2000,
+  commandTimeout: 1000,
   enableAutoPipelining: true,
 } as const;
 

@@ -2,7 +2,10 @@ import { LuaScript, NOW_MS } from './lua-script.js';
 
 /**
  * Admits an update to its line in one step: deduplicates it, queues it, and (when asked and the
- * line is free) takes the line's turn. KEYS: claim, queue, version, owner, tickets, fence. ARGV:
+ * line is free) takes the line's turn. A turn held under the caller's own prefix counts as free:
+ * the caller asks only for lines it does not hold, so that turn is a ghost — taken by an earlier
+ * call whose answer was lost (a dropped connection, a timeout) — and waiting out its lease would
+ * stall the line for nothing. KEYS: claim, queue, version, owner, tickets, fence. ARGV:
  * entry, dedup ttl ms, idle ttl ms, holder prefix ('' to not take), lease ms. Answers
  * `{'duplicate'}` (handled before), `{'present'}` (queued or running already), `{'queued'}`, or
  * `{'taken', ticket, head}` (the turn is the caller's; `head` may be an older entry).
@@ -16,7 +19,8 @@ redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('INCR', KEYS[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 redis.call('PEXPIRE', KEYS[3], ARGV[3])
-if ARGV[4] ~= '' and redis.call('EXISTS', KEYS[4]) == 0 then
+local holder = redis.call('GET', KEYS[4])
+if ARGV[4] ~= '' and (not holder or string.sub(holder, 1, string.len(ARGV[4])) == ARGV[4]) then
   local ticket = redis.call('INCR', KEYS[5])
   redis.call('PEXPIRE', KEYS[5], ARGV[3])
   redis.call('SET', KEYS[6], ticket, 'PX', ARGV[3])
@@ -26,12 +30,16 @@ end
 return {'queued'}`);
 
 /**
- * Takes a line's turn unless someone holds it — also when the line is empty, so the caller can
- * drop it from the index safely (see FINISH). KEYS: owner, tickets, fence, queue. ARGV: holder
- * prefix, lease ms, idle ttl ms. Answers `{'busy', pttl}` or `{'taken', ticket, head|false}`.
+ * Takes a line's turn unless someone else holds it (a turn under the caller's own prefix is a
+ * ghost, as in ADMIT) — also when the line is empty, so the caller can drop it from the index
+ * safely (see FINISH). KEYS: owner, tickets, fence, queue. ARGV: holder prefix, lease ms, idle ttl
+ * ms. Answers `{'busy', pttl}` or `{'taken', ticket, head|false}`.
  */
 export const TAKE = new LuaScript(`
-if redis.call('EXISTS', KEYS[1]) == 1 then return {'busy', redis.call('PTTL', KEYS[1])} end
+local holder = redis.call('GET', KEYS[1])
+if holder and string.sub(holder, 1, string.len(ARGV[1])) ~= ARGV[1] then
+  return {'busy', redis.call('PTTL', KEYS[1])}
+end
 local ticket = redis.call('INCR', KEYS[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 redis.call('SET', KEYS[3], ticket, 'PX', ARGV[3])

@@ -186,6 +186,11 @@ export class PactClient {
     return this.#transport.close();
   }
 
+  /** Closes the client's connections at once: calls in flight fail (`PactNetworkError`). */
+  destroy(): Promise<void> {
+    return this.#transport.destroy();
+  }
+
   /**
    * Keeps a value out of every error and event of this client, as the token is kept: the bot
    * registers its webhook secret here, since Pact may echo a webhook URL carrying it (a 422

@@ -201,4 +201,9 @@ export class HttpTransport {
   async close(): Promise<void> {
     if (this.#ownsDispatcher) await this.#dispatcher.close();
   }
+
+  /** Closes the connection pool (when the transport created it) at once, failing requests in flight. */
+  async destroy(): Promise<void> {
+    if (this.#ownsDispatcher) await this.#dispatcher.destroy();
+  }
 }

@@ -26,6 +26,8 @@ export class InboxRunner implements UpdateRunner {
   readonly #options: InboxOptions;
   /** Lines whose turn this process holds, with the run working them. */
   readonly #held = new Map<string, Promise<void>>();
+  /** Lines whose turn this process is asking for right now. */
+  readonly #taking = new Set<string>();
   /** Lines that failed on the state lately, and until when they rest. */
   readonly #resting = new Map<string, number>();
   /** Outcomes awaited by `handleUpdate`, by update identity. */
@@ -33,6 +35,8 @@ export class InboxRunner implements UpdateRunner {
   readonly #sweeper: NodeJS.Timeout;
   #free: number;
   #stopping = false;
+  /** Set once `shutdown` stopped waiting: what finishes later is left for another process. */
+  #late = false;
   #sweeping = false;
 
   constructor(deps: RunnerDeps, inbox: DurableInbox) {
@@ -57,15 +61,25 @@ export class InboxRunner implements UpdateRunner {
     const { companyId, events } = this.#deps;
     // Updates outside any conversation (delivery jobs) wait in a line of their own.
     const line = lineOf(update, companyId) ?? `${companyId}:update:${id}`;
-    const take = !this.#stopping && this.#free > 0 && !this.#held.has(line);
-    if (take) this.#free--;
+    // Only a line this process neither holds nor is taking: the inbox counts a turn held under
+    // this process's name as one whose answer was lost, and takes it anew.
+    const take =
+      !this.#stopping && this.#free > 0 && !this.#held.has(line) && !this.#taking.has(line);
+    if (take) {
+      this.#free--;
+      this.#taking.add(line);
+    }
     let admission;
     try {
       admission = await this.#inbox.admit({ id, line, update }, { ...this.#options, take });
     } catch (error) {
-      if (take) this.#free++;
+      if (take) {
+        this.#free++;
+        this.#taking.delete(line);
+      }
       throw error;
     }
+    if (take) this.#taking.delete(line);
     if (take && admission.status !== 'taken') this.#free++;
     if (admission.status === 'duplicate') {
       events.emit('duplicate', { update, id });
@@ -131,11 +145,12 @@ export class InboxRunner implements UpdateRunner {
     if (turn.lost.aborted) return 'retry';
     try {
       await this.#deps.handle(entry.update, entry.id, turn);
-      return turn.lost.aborted ? 'retry' : 'handled';
+      return turn.lost.aborted || this.#late ? 'retry' : 'handled';
     } catch (error) {
-      // The bot reported the failure. A failure of the state leaves the entry for another run;
-      // any other was answered for already (Pact has its 200) and is not run again.
-      return isStateFailure(error) || turn.lost.aborted ? 'retry' : 'failed';
+      // The bot reported the failure. A failure of the state leaves the entry for another run, as
+      // does one after `shutdown` gave up (its sends were cut off); any other was answered for
+      // already (Pact has its 200) and is not run again.
+      return isStateFailure(error) || turn.lost.aborted || this.#late ? 'retry' : 'failed';
     }
   }
 
@@ -175,13 +190,18 @@ export class InboxRunner implements UpdateRunner {
       const now = Date.now();
       for (const line of lines) {
         if (this.#stopping || this.#free <= 0) break;
-        if (this.#held.has(line) || (this.#resting.get(line) ?? 0) > now) continue;
+        if (this.#held.has(line) || this.#taking.has(line)) continue;
+        if ((this.#resting.get(line) ?? 0) > now) continue;
         this.#resting.delete(line);
         this.#free--;
-        const turn = await this.#inbox.take(line, this.#options).catch((error: unknown) => {
-          this.#deps.events.emit('error', { error });
-          return undefined;
-        });
+        this.#taking.add(line);
+        const turn = await this.#inbox
+          .take(line, this.#options)
+          .catch((error: unknown) => {
+            this.#deps.events.emit('error', { error });
+            return undefined;
+          })
+          .finally(() => this.#taking.delete(line));
         if (turn) this.#start(line, turn);
         else this.#free++;
       }
@@ -204,5 +224,6 @@ export class InboxRunner implements UpdateRunner {
       while (this.#held.size > 0) await Promise.allSettled(this.#held.values());
     })();
     await waitAtMost(drained, timeoutMs);
+    this.#late = true;
   }
 }

@@ -23,6 +23,8 @@ export class LocalRunner implements UpdateRunner {
   readonly #running = new Set<Promise<RunOutcome>>();
   readonly #abandon = new AbortController();
   #queued = 0;
+  /** Set once `shutdown` stopped waiting: what finishes later was answered 503 already. */
+  #late = false;
 
   constructor(deps: RunnerDeps) {
     this.#deps = deps;
@@ -118,6 +120,16 @@ export class LocalRunner implements UpdateRunner {
       // The bot reported the failure; here it only decides whether Pact should bring the update back.
       outcome = this.#deps.redeliverOnError || isStateFailure(error) ? 'retry' : 'failed';
     }
+    if (this.#late && outcome !== 'retry') {
+      // It finished after `stop()` gave up on it, when its webhook was answered 503 already:
+      // Pact brings it back, so it must not count as handled here.
+      outcome = 'retry';
+      events.emit('dropped', {
+        reason: 'it finished after the bot stopped waiting for it',
+        update,
+        id,
+      });
+    }
     if (abandoned) {
       events.emit('dropped', {
         reason: 'the bot stopped before this update had its turn',
@@ -143,6 +155,7 @@ export class LocalRunner implements UpdateRunner {
    */
   async shutdown(timeoutMs: number): Promise<void> {
     await this.#idle(timeoutMs);
+    this.#late = true;
     this.#abandon.abort(new Error('the bot is stopping'));
   }
 

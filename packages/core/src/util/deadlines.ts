@@ -45,6 +45,14 @@ export class Deadlines {
     });
   }
 
+  /** Lets every wait run out now, as if its timeout had passed. */
+  expireAll(): void {
+    for (const pending of this.#pending) pending.expire();
+    this.#pending.clear();
+    clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
   #expire(): void {
     const now = Date.now();
     for (const pending of this.#pending) {
