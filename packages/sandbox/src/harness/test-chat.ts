@@ -132,9 +132,7 @@ export class TestChat {
   /** Runs actions one after another, even when a test starts several without awaiting. */
   #act(action: string, write: () => Promise<WriteOutcome>): Promise<Step> {
     this.#running++;
-    const run = this.#tail
-      .then(() => this.#run(action, write))
-      .finally(() => this.#running--);
+    const run = this.#tail.then(() => this.#run(action, write)).finally(() => this.#running--);
     this.#tail = run.catch(() => undefined);
     return run;
   }

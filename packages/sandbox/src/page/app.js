@@ -194,14 +194,12 @@ for (const button of document.querySelectorAll('[data-advance]')) {
   button.addEventListener('click', () => {
     const advance = /** @type {HTMLElement} */ (button).dataset.advance;
     if (state.selected === undefined || !advance) return;
-    request('POST', `/sandbox/conversations/${state.selected}/clock`, { advance }).catch(
-      showError,
-    );
+    request('POST', `/sandbox/conversations/${state.selected}/clock`, { advance }).catch(showError);
   });
 }
 
 // The window closes by itself too, as real time passes.
-setInterval(renderClock, 30_000);
+window.setInterval(renderClock, 30_000);
 
 /**
  * A conversation's clock moved, or its window changed: its header says so.

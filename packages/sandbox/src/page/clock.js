@@ -15,16 +15,16 @@ export function conversationNow(conversation) {
 }
 
 /**
- * A span of time for people: `23 h 59 min`, `12 min`, `2 d 1 h`.
+ * A span of time for people, cut to the minute: `23 h 59 min`, `12 min`, `25 h`, `3 d 1 h`.
  * @param {number} ms
  * @returns {string}
  */
 export function spanText(ms) {
-  const minutes = Math.max(0, Math.round(ms / 60_000));
-  const days = Math.floor(minutes / 1440);
-  const hours = Math.floor((minutes % 1440) / 60);
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
-  if (days > 0) return hours > 0 ? `${days} d ${hours} h` : `${days} d`;
+  if (hours >= 48)
+    return hours % 24 > 0 ? `${Math.floor(hours / 24)} d ${hours % 24} h` : `${hours / 24} d`;
   if (hours > 0) return rest > 0 ? `${hours} h ${rest} min` : `${hours} h`;
   return `${rest} min`;
 }

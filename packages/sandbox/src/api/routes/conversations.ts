@@ -1,5 +1,4 @@
 import { paginate } from '../pagination.js';
-import type { Params } from '../params.js';
 import type { Route } from '../router.js';
 import { conversationShape } from '../shapes.js';
 import { companyOf, conversationOf, listBody } from './lookup.js';

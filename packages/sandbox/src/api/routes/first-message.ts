@@ -45,11 +45,15 @@ function firstTemplate(ctx: RouteContext, channel: ChannelRecord) {
     );
   }
   if (params.has('message') || params.has('text')) {
-    throw bad('send either message or template: on whatsapp_business the template brings its own text');
+    throw bad(
+      'send either message or template: on whatsapp_business the template brings its own text',
+    );
   }
   const id: unknown = template.id;
   if ((typeof id !== 'string' && typeof id !== 'number') || String(id).trim() === '') {
-    throw bad('template[id] is required: the waba_id of an approved template (see GET …/waba_templates)');
+    throw bad(
+      'template[id] is required: the waba_id of an approved template (see GET …/waba_templates)',
+    );
   }
   const language: unknown = template.language_code;
   if (language !== undefined && language !== null && typeof language !== 'string') {
@@ -82,7 +86,8 @@ export const firstMessageRoutes: Route[] = [
           `writing first to a phone works on whatsapp and whatsapp_business channels; channel ${channel.external_id} is ${channel.provider}`,
         );
       }
-      const choice = channel.provider === 'whatsapp_business' ? firstTemplate(ctx, channel) : undefined;
+      const choice =
+        channel.provider === 'whatsapp_business' ? firstTemplate(ctx, channel) : undefined;
       const text = choice ? choice.text : firstText(params, channel);
       if (channel.state !== 'enabled') {
         throw bad(
