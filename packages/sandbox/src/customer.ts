@@ -184,7 +184,7 @@ export class Customer {
    * Moves this conversation's clock forward by a duration such as `'90s'`, `'15m'`, `'25h'`,
    * `'2d'` or a number of milliseconds — the customer stays silent that long: later messages and
    * webhooks carry the later times, and on WhatsApp Business the window closes once 24 hours
-   * passed since the customer's last message. Resolves the conversation's time now.
+   * passed since the customer's last message. Returns the conversation's time now.
    */
   advance(duration: Duration): Date {
     this.#deps.emulator.advance(durationMs(duration, 'advance()'), this.#conversation);

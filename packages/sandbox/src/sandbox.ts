@@ -257,7 +257,7 @@ export class Sandbox {
    * Moves the sandbox's clock forward — every conversation's with it — by a duration such as
    * `'90s'`, `'15m'`, `'25h'`, `'2d'` or a number of milliseconds: message times and the dates of
    * webhooks follow it, and on WhatsApp Business a window whose 24 hours passed is closed.
-   * Timers (delivery ticks, redeliveries) keep real time. Resolves the sandbox's time now.
+   * Timers (delivery ticks, redeliveries) keep real time. Returns the sandbox's time now.
    */
   advance(duration: Duration): Date {
     this.#emulator.advance(durationMs(duration, 'sandbox.advance()'));
