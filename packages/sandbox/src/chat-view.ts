@@ -3,6 +3,7 @@
  * the bot's messages, delivery ticks. The chat page and the test harness both read these.
  */
 import { CHANNEL_LABELS, takesInteractive, type ChannelType } from './channels.js';
+import type { SandboxClock } from './clock.js';
 import type {
   Ack,
   AttachmentRecord,
@@ -10,6 +11,7 @@ import type {
   LocationRecord,
   MessageRecord,
 } from './store/records.js';
+import { windowOf, type ConversationWindow } from './waba/window.js';
 
 /** A file in a message. */
 export interface ChatAttachment {
@@ -24,6 +26,16 @@ export interface ChatAttachment {
 
 /** Delivery of a bot's message, from Pact's acks: the ticks a customer's messenger would show. */
 export type DeliveryStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'not delivered';
+
+/** The WhatsApp Business template a message was sent from. */
+export interface ChatTemplate {
+  /** The template's `waba_id`, such as `order_update`. */
+  name: string;
+  /** Its language code, such as `en`. */
+  language: string;
+  /** The values that filled its `{{1}}`, `{{2}}`…, in order. */
+  parameters: string[];
+}
 
 /** A message as the customer sees it. */
 export interface ChatMessage {
@@ -43,6 +55,14 @@ export interface ChatMessage {
   location: LocationRecord | null;
   /** Delivery of a bot's message; a customer's own messages are always `delivered`. */
   status: DeliveryStatus;
+  /**
+   * Why a bot's message is `not delivered`, as Pact reports it (v1's job `reason`), such as
+   * WhatsApp's "(#131047) Re-engagement message: …" outside the 24-hour window; null otherwise.
+   */
+  failure: string | null;
+  /** The template a bot's message was sent from (WhatsApp Business); null for free-form ones. */
+  template: ChatTemplate | null;
+  /** When it was sent, by the conversation's clock (which `advance()` moves forward). */
   sentAt: Date;
   /** The delivery job of a bot's message. */
   jobId: number | null;
@@ -58,6 +78,16 @@ export interface ConversationView {
   /** The customer's id in the messenger (a phone number, a user id). */
   senderId: string;
   createdAt: Date;
+  /**
+   * How far the conversation's clock runs ahead of real time, in ms: what the sandbox's and the
+   * conversation's `advance()` added up to.
+   */
+  clockOffsetMs: number;
+  /**
+   * On WhatsApp Business, the 24-hour window as it stood when this view was made (`closesAt`
+   * by the conversation's clock); null on messengers without one.
+   */
+  window: ConversationWindow | null;
 }
 
 const STATUS_OF_ACK: Record<Ack, DeliveryStatus> = {
@@ -113,14 +143,23 @@ export function chatMessage(message: MessageRecord): ChatMessage {
     attachments: message.attachments.map(attachmentView),
     location: message.location,
     status: message.income ? 'delivered' : STATUS_OF_ACK[message.ack],
+    failure: message.failure?.reason ?? null,
+    template: message.template && {
+      name: message.template.waba_id,
+      language: message.template.language,
+      parameters: [...message.template.parameters],
+    },
     sentAt: message.created_at,
     jobId: message.job_id,
     deleted: message.deleted,
   };
 }
 
-/** A stored conversation, for lists. */
-export function conversationView(conversation: ConversationRecord): ConversationView {
+/** A stored conversation, for lists, with its clock and (WhatsApp Business) window now. */
+export function conversationView(
+  conversation: ConversationRecord,
+  clock: SandboxClock,
+): ConversationView {
   return {
     id: conversation.external_id,
     name: conversation.name,
@@ -131,5 +170,7 @@ export function conversationView(conversation: ConversationRecord): Conversation
     },
     senderId: conversation.sender_external_id,
     createdAt: conversation.created_at,
+    clockOffsetMs: clock.offsetOf(conversation),
+    window: windowOf(conversation, clock.now(conversation)) ?? null,
   };
 }

@@ -5,8 +5,10 @@ import { chatMessage, type ChatMessage } from './chat-view.js';
 import type { Emulator } from './emulator.js';
 import type { ConversationRecord, LocationRecord } from './store/records.js';
 import type { SandboxStore } from './store/store.js';
+import { durationMs, type Duration } from './util/duration.js';
 import { mimeTypeOf } from './util/mime.js';
 import { show } from './util/show.js';
+import { windowOf, type ConversationWindow } from './waba/window.js';
 import type { WebhookOutcome } from './webhooks/outbox.js';
 
 /** A file a customer sends: one on disk, or bytes with a name. */
@@ -171,5 +173,30 @@ export class Customer {
   /** The conversation as the customer sees it, oldest first. */
   messages(): ChatMessage[] {
     return this.#deps.store.messagesOf(this.conversationId).map(chatMessage);
+  }
+
+  /** The time now by this conversation's clock (the sandbox's, plus what `advance()` added here). */
+  now(): Date {
+    return this.#deps.store.clock.now(this.#conversation);
+  }
+
+  /**
+   * Moves this conversation's clock forward by a duration such as `'90s'`, `'15m'`, `'25h'`,
+   * `'2d'` or a number of milliseconds — the customer stays silent that long: later messages and
+   * webhooks carry the later times, and on WhatsApp Business the window closes once 24 hours
+   * passed since the customer's last message. Returns the conversation's time now.
+   */
+  advance(duration: Duration): Date {
+    this.#deps.emulator.advance(durationMs(duration, 'advance()'), this.#conversation);
+    return this.now();
+  }
+
+  /**
+   * On WhatsApp Business, the 24-hour window now: open within 24 hours of the customer's last
+   * message (by the conversation's clock), closed before they ever wrote or after. Undefined on
+   * messengers without one.
+   */
+  get window(): ConversationWindow | undefined {
+    return windowOf(this.#conversation, this.now());
   }
 }

@@ -1,17 +1,20 @@
 import type { EventEmitter } from 'node:events';
 import { chatMessage, conversationView } from './chat-view.js';
 import type { SandboxEvents } from './events.js';
-import type { Faults } from './faults.js';
+import { faultFailure, type Faults } from './faults.js';
 import type { NewConversation, SandboxStore } from './store/store.js';
 import type {
   Ack,
   AttachmentRecord,
   ConversationRecord,
+  DeliveryFailure,
   InteractiveRecord,
   JobRecord,
   LocationRecord,
   MessageRecord,
+  TemplateUse,
 } from './store/records.js';
+import { hasWindow, windowClosedFailure, windowOf } from './waba/window.js';
 import type { Envelopes, WebhookOutbox, WebhookOutcome } from './webhooks/outbox.js';
 import {
   ackWebhook,
@@ -47,6 +50,11 @@ export interface SendContent {
   interactive: InteractiveRecord | undefined;
   /** The messenger's id of a message this one quotes (v2). */
   repliedToId?: string | null | undefined;
+  /**
+   * The WhatsApp Business template the text was rendered from. A template is delivered whether
+   * or not the 24-hour window is open; anything else needs it open.
+   */
+  template?: TemplateUse | undefined;
 }
 
 /** A message the API sent, and the delivery job that carries it. */
@@ -116,8 +124,27 @@ export class Emulator {
       if (existing) return existing;
     }
     const conversation = this.#store.addConversation(fields);
-    this.#events.emit('conversation', { conversation: conversationView(conversation) });
+    this.#events.emit('conversation', { conversation: this.#view(conversation) });
     return conversation;
+  }
+
+  #view(conversation: ConversationRecord) {
+    return conversationView(conversation, this.#store.clock);
+  }
+
+  /**
+   * Moves a conversation's clock forward, or, without one, the whole sandbox's; each conversation
+   * whose clock moved posts `conversationUpdated` (its window may have closed).
+   */
+  advance(ms: number, conversation?: ConversationRecord): void {
+    if (conversation) conversation.clock_offset_ms += ms;
+    else this.#store.clock.advance(ms);
+    const moved = conversation
+      ? [conversation]
+      : this.#store.companies().flatMap((c) => this.#store.conversations(c.external_id));
+    for (const each of moved) {
+      this.#events.emit('conversationUpdated', { conversation: this.#view(each) });
+    }
   }
 
   #post(conversation: ConversationRecord, bodies: Envelopes): Promise<WebhookOutcome> {
@@ -201,7 +228,12 @@ export class Emulator {
       ack: 1,
       job_id: null,
       replied_to_id: null,
+      template: null,
     });
+    // On WhatsApp Business the customer's message (re)opens the 24-hour window.
+    if (hasWindow(conversation)) {
+      this.#events.emit('conversationUpdated', { conversation: this.#view(conversation) });
+    }
     const delivery = this.#posted(
       conversation,
       {
@@ -216,10 +248,14 @@ export class Emulator {
 
   /**
    * The API sends a message: a job that is `trying_deliver` now, and, as the timing says, the
-   * echo, `job`/`executed` and acks 1 → 2 → 3 (or NOT DELIVERED, when the `undelivered` fault
-   * strikes).
+   * echo, `job`/`executed` and acks 1 → 2 → 3 — or NOT DELIVERED: with WhatsApp's 131047 when a
+   * free-form message goes to a WhatsApp Business conversation whose 24-hour window is closed (as
+   * Pact, the sandbox takes the send and the messenger refuses it), or when the `undelivered`
+   * fault strikes.
    */
   send(conversation: ConversationRecord, content: SendContent): Sending {
+    const window = windowOf(conversation, this.#store.clock.now(conversation));
+    const refused = !content.template && window?.open === false ? windowClosedFailure() : null;
     const job = this.#store.addJob({
       ...placeOf(conversation),
       state: 'trying_deliver',
@@ -236,10 +272,11 @@ export class Emulator {
       ack: 0,
       job_id: job.id,
       replied_to_id: content.repliedToId ?? null,
+      template: content.template ?? null,
     });
     this.#changed(message);
     const { sentMs, deliveredMs, readMs } = this.#timing;
-    this.#after(sentMs, () => this.#executeJob(conversation, job, message));
+    this.#after(sentMs, () => this.#executeJob(conversation, job, message, refused));
     this.#after(Math.max(sentMs, deliveredMs), () => this.#ack(conversation, message, 2));
     if (readMs !== false) {
       this.#after(Math.max(sentMs, deliveredMs, readMs), () => this.#ack(conversation, message, 3));
@@ -247,16 +284,22 @@ export class Emulator {
     return { job, message };
   }
 
-  #executeJob(conversation: ConversationRecord, job: JobRecord, message: MessageRecord): void {
+  #executeJob(
+    conversation: ConversationRecord,
+    job: JobRecord,
+    message: MessageRecord,
+    refused: DeliveryFailure | null,
+  ): void {
     if (this.#gone(conversation)) return;
     const jobLine = `job:${job.id}`;
     const v1Announce = this.#v1Announcement(conversation);
-    if (this.#random() < this.#faults().undelivered) {
+    const now = this.#store.clock.now(conversation);
+    const failure =
+      refused ?? (this.#random() < this.#faults().undelivered ? faultFailure() : null);
+    if (failure) {
       job.state = 'not_delivered';
-      job.details = {
-        result: 'NOT DELIVERED',
-        reason: 'the sandbox made this delivery fail (the "undelivered" fault)',
-      };
+      job.details = { result: 'NOT DELIVERED', reason: failure.reason };
+      message.failure = failure;
       // v2 still posts the sent message's `create`, then its `update` with status error.
       void this.#posted(
         conversation,
@@ -265,7 +308,7 @@ export class Emulator {
       );
       message.ack = -1;
       this.#changed(message);
-      void this.#outbox.post(conversation.company_id, jobLine, { 1: jobWebhook(job) });
+      void this.#outbox.post(conversation.company_id, jobLine, { 1: jobWebhook(job, now) });
       void this.#post(conversation, { 2: this.#v2Message('update', message, conversation) });
       return;
     }
@@ -277,7 +320,7 @@ export class Emulator {
       { 1: messageWebhook(message, 0), 2: this.#v2Message('create', message, conversation) },
       v1Announce,
     );
-    void this.#outbox.post(conversation.company_id, jobLine, { 1: jobWebhook(job) });
+    void this.#outbox.post(conversation.company_id, jobLine, { 1: jobWebhook(job, now) });
     this.#ack(conversation, message, 1);
   }
 
@@ -312,7 +355,7 @@ export class Emulator {
   conversationsDeleted(conversations: readonly ConversationRecord[]): void {
     for (const conversation of conversations) {
       void this.#post(conversation, { 2: this.#v2Conversation('delete', conversation) });
-      this.#events.emit('conversationDeleted', { conversation: conversationView(conversation) });
+      this.#events.emit('conversationDeleted', { conversation: this.#view(conversation) });
     }
   }
 

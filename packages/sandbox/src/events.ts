@@ -67,7 +67,7 @@ export interface MessageEvent {
   message: ChatMessage;
 }
 
-/** A conversation (a customer) appeared, or went away (with its auth, on v2). */
+/** A conversation (a customer) appeared, changed (its clock, its window), or went away (with its auth, on v2). */
 export interface ConversationEvent {
   conversation: ConversationView;
 }
@@ -82,8 +82,9 @@ export interface TargetEvent {
 /**
  * Everything that happens in a sandbox, on `sandbox.events` (a node:events EventEmitter):
  * `api` (every API call), `webhook` (every delivery attempt), `message` (new messages and
- * delivery ticks), `conversation` (new customers), `conversationDeleted` (conversations gone with
- * their auth), `faults` (fault settings changed) and `target` (a bot connected or disconnected, a
+ * delivery ticks), `conversation` (new customers), `conversationUpdated` (a conversation's clock
+ * moved, or a customer's message reopened its WhatsApp Business window), `conversationDeleted`
+ * (conversations gone with their auth), `faults` (fault settings changed) and `target` (a bot connected or disconnected, a
  * webhook URL set).
  */
 export interface SandboxEvents {
@@ -91,6 +92,7 @@ export interface SandboxEvents {
   webhook: [WebhookEvent];
   message: [MessageEvent];
   conversation: [ConversationEvent];
+  conversationUpdated: [ConversationEvent];
   conversationDeleted: [ConversationEvent];
   faults: [Faults];
   target: [TargetEvent];

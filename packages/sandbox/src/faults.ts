@@ -1,3 +1,4 @@
+import type { DeliveryFailure } from './store/records.js';
 import { show } from './util/show.js';
 
 /**
@@ -86,4 +87,22 @@ export function drawFault(
     return { kind: 'server-error', status };
   }
   return undefined;
+}
+
+/** The failure the `undelivered` fault makes: WhatsApp's "Message undeliverable" (131026). */
+export function faultFailure(): DeliveryFailure {
+  return {
+    reason: 'the sandbox made this delivery fail (the "undelivered" fault)',
+    errors: [
+      {
+        code: 131026,
+        error_data: {
+          details:
+            'Message Undeliverable. (The sandbox made this delivery fail: the "undelivered" fault.)',
+        },
+        message: 'Message undeliverable',
+        title: 'Message undeliverable',
+      },
+    ],
+  };
 }

@@ -11,7 +11,15 @@ export {
 } from './sandbox.js';
 export type { SandboxOptions } from './options.js';
 export { Customer, type CustomerFile, type WriteOutcome } from './customer.js';
-export type { ChatMessage, ChatAttachment, ConversationView, DeliveryStatus } from './chat-view.js';
+export type {
+  ChatMessage,
+  ChatAttachment,
+  ChatTemplate,
+  ConversationView,
+  DeliveryStatus,
+} from './chat-view.js';
+export type { Duration } from './util/duration.js';
+export type { ConversationWindow } from './waba/window.js';
 export { CHANNEL_TYPES, CHANNEL_LABELS, PROVIDERS, type ChannelType } from './channels.js';
 export { NO_FAULTS, type Faults } from './faults.js';
 export type { DeliveryTiming } from './emulator.js';

@@ -29,6 +29,7 @@ import { SseHub } from './server/sse.js';
 import { createStaticHandler, pageDirectory } from './server/static-files.js';
 import type { CompanyRecord, ConversationRecord } from './store/records.js';
 import { SandboxStore } from './store/store.js';
+import { durationMs, type Duration } from './util/duration.js';
 import { show } from './util/show.js';
 import { botTarget, type WebhookReceiver } from './webhooks/bot-target.js';
 import { WebhookOutbox, type WebhookOutcome } from './webhooks/outbox.js';
@@ -247,6 +248,22 @@ export class Sandbox {
     return new Customer(conversation, this.#customerDeps());
   }
 
+  /** The time now by the sandbox's clock: real time, plus what `advance()` added. */
+  now(): Date {
+    return this.#store.clock.now();
+  }
+
+  /**
+   * Moves the sandbox's clock forward — every conversation's with it — by a duration such as
+   * `'90s'`, `'15m'`, `'25h'`, `'2d'` or a number of milliseconds: message times and the dates of
+   * webhooks follow it, and on WhatsApp Business a window whose 24 hours passed is closed.
+   * Timers (delivery ticks, redeliveries) keep real time. Returns the sandbox's time now.
+   */
+  advance(duration: Duration): Date {
+    this.#emulator.advance(durationMs(duration, 'sandbox.advance()'));
+    return this.now();
+  }
+
   /** The customers of the sandbox's company, oldest first. */
   customers(): Customer[] {
     return this.#store
@@ -309,7 +326,7 @@ export class Sandbox {
         label: CHANNEL_LABELS[type],
       })),
       conversations: this.#store.conversations(this.companyId).map((conversation) => ({
-        ...conversationView(conversation),
+        ...conversationView(conversation, this.#store.clock),
         messages: this.#store.messagesOf(conversation.external_id).map(chatMessage),
       })),
       log: this.#log.entries(),
@@ -333,6 +350,9 @@ export class Sandbox {
     });
     events.on('message', (event) => this.#sse.broadcast('message', event));
     events.on('conversation', (event) => this.#sse.broadcast('conversation', event.conversation));
+    events.on('conversationUpdated', (event) =>
+      this.#sse.broadcast('conversationUpdated', event.conversation),
+    );
     events.on('conversationDeleted', (event) =>
       this.#sse.broadcast('conversationDeleted', event.conversation),
     );
@@ -382,6 +402,10 @@ export class Sandbox {
         }),
       setFaults: (change) => this.setFaults(change as Partial<Faults>),
       completeOAuth: (authId) => this.#auths.completeOAuth(authId),
+      conversationView: (id) => {
+        const conversation = this.#store.conversation(id);
+        return conversation && conversationView(conversation, this.#store.clock);
+      },
     });
     return createSandboxServer({
       apiV1: createApiHandler(api),

@@ -421,7 +421,16 @@ describe('messages', () => {
     const sandbox = await startSandbox();
     const answer = await call(sandbox, 'GET', `${company(sandbox)}/waba_templates`);
     expectShapeOf(answer.body, reference.wabaTemplates);
-    expect((answer.body.data as { waba_templates: unknown[] }).waba_templates).toHaveLength(2);
+    const listed = (answer.body.data as { waba_templates: Array<{ waba_id: string }> })
+      .waba_templates;
+    expect(listed.map((t) => t.waba_id)).toEqual([
+      '1_shablon_kakoito',
+      'order_update',
+      'order_update',
+      'appointment_reminder',
+      'appointment_reminder',
+      'welcome_back',
+    ]);
   });
 });
 

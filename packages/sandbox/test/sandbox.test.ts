@@ -110,7 +110,7 @@ describe('sandbox.connect', () => {
     disconnect();
     expect(targets).toEqual(['bot (in-process)', null]);
     expect(() => sandbox.connect({} as never)).toThrow(
-      'connect() takes a Bot (anything with handleWebhook), got a object',
+      'connect() takes a Bot (anything with handleWebhook), got an object',
     );
   });
 });

@@ -379,11 +379,11 @@ describe('API v2: messages', () => {
     const template = await first({
       provider: 'whatsapp_business',
       phone: '79005550000',
-      waba_id: 'order_shipped',
-      substitutions: ['Ann', '#123'],
+      waba_id: 'appointment_reminder',
+      substitutions: ['Ann', 'Monday', '10:00'],
     });
     expect((template.body.message as { message: string }).message).toBe(
-      'Order update\nHello Ann, your order #123 is on its way.',
+      'Appointment reminder\nHi Ann, see you on Monday at 10:00',
     );
     const refusals: Array<[Record<string, unknown>, string | RegExp]> = [
       [
@@ -407,17 +407,17 @@ describe('API v2: messages', () => {
         {
           provider: 'whatsapp_business',
           phone: '79005550000',
-          waba_id: 'order_shipped',
+          waba_id: 'appointment_reminder',
           substitutions: ['Ann'],
         },
-        'template order_shipped takes 2 substitutions, got 1',
+        'substitutions has 1 value, but template appointment_reminder (en) takes 3: "Hi {{1}}, see you on {{2}} at {{3}}"',
       ],
       [
         { provider: 'whatsapp_business', phone: '79005550000', waba_id: 'nope' },
-        /^waba_id "nope" is no template of company 1/,
+        /^waba_id "nope" is no approved template of this company; its templates are 1_shablon_kakoito, order_update/,
       ],
       [
-        { provider: 'whatsapp', phone: '79001234567', waba_id: 'order_shipped' },
+        { provider: 'whatsapp', phone: '79001234567', waba_id: 'order_update' },
         'waba_id is a WhatsApp Business template; whatsapp takes text',
       ],
     ];
@@ -524,12 +524,12 @@ describe('API v2: WhatsApp Business templates', () => {
     });
     const ids = (answer: { body: Record<string, unknown> }) =>
       (answer.body.waba_templates as Array<{ id: number }>).map((t) => t.id);
-    expect(ids(list)).toEqual([7755, 7754]);
+    expect(ids(list)).toEqual([7759, 7758, 7757, 7756, 7755, 7754]);
     const byPosition = await v2(sandbox, 'GET', '/waba_templates', {
       query: { 'sort[position]': 'asc', 'company_ids[]': 1 },
     });
-    expect(ids(byPosition)).toEqual([7754, 7755]);
-    expect(byPosition.body.meta).toEqual({ page: 1, entries_count: 2, per_page: 25 });
+    expect(ids(byPosition)).toEqual([7754, 7755, 7756, 7757, 7758, 7759]);
+    expect(byPosition.body.meta).toEqual({ page: 1, entries_count: 6, per_page: 25 });
     const unknown = await v2(sandbox, 'GET', '/waba_templates', { query: { 'company_ids[]': 5 } });
     expect(errorOf(unknown)).toMatchObject({
       status: 404,

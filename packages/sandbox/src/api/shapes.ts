@@ -87,7 +87,7 @@ export function jobShape(job: JobRecord) {
   };
 }
 
-/** A WhatsApp Business template, with the fields v1 lists. */
+/** A WhatsApp Business template, with the fields v1 lists and its `language` (a sandbox addition). */
 export function templateShape(template: WabaTemplateRecord) {
   return {
     id: template.id,
@@ -97,5 +97,6 @@ export function templateShape(template: WabaTemplateRecord) {
     body: template.body,
     substitutions_count: template.substitutions_count,
     position: template.position,
+    language: template.language,
   };
 }

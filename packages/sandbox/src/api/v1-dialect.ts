@@ -4,6 +4,7 @@ import { attachmentRoutes } from './routes/attachments.js';
 import { channelRoutes } from './routes/channels.js';
 import { companyRoutes } from './routes/companies.js';
 import { conversationRoutes } from './routes/conversations.js';
+import { firstMessageRoutes } from './routes/first-message.js';
 import { messageRoutes } from './routes/messages.js';
 import { notEmulatedRoutes } from './routes/not-emulated.js';
 import { templateRoutes } from './routes/templates.js';
@@ -17,6 +18,7 @@ export const V1_DIALECT: ApiDialect = {
   routes: [
     ...companyRoutes,
     ...channelRoutes,
+    ...firstMessageRoutes,
     ...conversationRoutes,
     ...messageRoutes,
     ...attachmentRoutes,

@@ -3,6 +3,7 @@ import { conversationIdOf, messageOf } from '@pactbot/core/internal';
 import type { ChatMessage } from '../chat-view.js';
 import type { Customer, CustomerFile, WriteOutcome } from '../customer.js';
 import type { LocationRecord } from '../store/records.js';
+import { durationMs, type Duration } from '../util/duration.js';
 import { BotFailedError, WebhookNotTakenError } from './bot-failure.js';
 import { describeReplies } from './expectations.js';
 import { TestFlow, type ChatActions, type Step } from './test-flow.js';
@@ -38,6 +39,8 @@ export class TestChat {
   readonly #actions: ChatActions;
   #latest: Step | undefined;
   #tail: Promise<unknown> = Promise.resolve();
+  /** Actions started and not yet finished. */
+  #running = 0;
 
   /** @internal Chats come from `testBot.chat()`. */
   constructor(customer: Customer, bot: ObservedBot, options: { failOnBotError: boolean }) {
@@ -86,6 +89,26 @@ export class TestChat {
     return new TestFlow(this.#actions, this.#actions.sendLocation(location));
   }
 
+  /**
+   * The customer stays silent for a while: moves the conversation's clock forward by `'90s'`,
+   * `'15m'`, `'25h'`, `'2d'` or a number of milliseconds. Later messages carry the later times,
+   * and on WhatsApp Business the 24-hour window closes once 24 hours passed since the customer's
+   * last message — free-form replies then end not delivered, templates still go through. Takes
+   * effect at once, or after the actions still running when some were started without awaiting.
+   *
+   * ```ts
+   * await chat.send('hi');
+   * chat.advance('25h');
+   * expect(chat.customer.window?.open).toBe(false); // free-form sends now fail with 131047
+   * ```
+   */
+  advance(duration: Duration): this {
+    const ms = durationMs(duration, 'chat.advance()');
+    if (this.#running === 0) this.customer.advance(ms);
+    else this.#tail = this.#tail.then(() => this.customer.advance(ms));
+    return this;
+  }
+
   /** The bot's replies to the customer's latest action, in order. */
   get replies(): readonly ChatMessage[] {
     return this.#latest?.replies ?? [];
@@ -108,7 +131,8 @@ export class TestChat {
 
   /** Runs actions one after another, even when a test starts several without awaiting. */
   #act(action: string, write: () => Promise<WriteOutcome>): Promise<Step> {
-    const run = this.#tail.then(() => this.#run(action, write));
+    this.#running++;
+    const run = this.#tail.then(() => this.#run(action, write)).finally(() => this.#running--);
     this.#tail = run.catch(() => undefined);
     return run;
   }

@@ -2,7 +2,8 @@
 // The sandbox's chat page: talk to the bot as its customers, watch webhooks and API calls live.
 // State arrives over Server-Sent Events from /sandbox/events: a snapshot first, then changes.
 import { avatar, conversationItem, messageElement } from './chat.js';
-import { h, request } from './dom.js';
+import { conversationNow, offsetText, windowState } from './clock.js';
+import { h, request, shortTime } from './dom.js';
 import {
   activeFaults,
   faultValue,
@@ -156,6 +157,7 @@ function renderChat() {
   byId('chat-name').textContent = conversation.name;
   byId('chat-details').textContent =
     `${conversation.channel.label} · ${conversation.senderId} · conversation ${conversation.id}`;
+  renderClock();
   messageList.setAttribute('aria-label', `Messages with ${conversation.name}`);
   const messages = [...conversation.messages.values()].map((message) =>
     messageElement(message, press),
@@ -165,6 +167,49 @@ function renderChat() {
     ...messages,
   );
   scrollToBottom();
+}
+
+// ---------- The customer's clock (WhatsApp Business) ----------
+
+/**
+ * The open chat's clock and 24-hour window, on WhatsApp Business: whether free-form messages are
+ * delivered now, and buttons that let the customer stay silent for a while.
+ */
+function renderClock() {
+  const conversation =
+    state.selected === undefined ? undefined : state.conversations.get(state.selected);
+  const chatWindow = conversation && windowState(conversation);
+  const clock = byId('chat-clock');
+  clock.hidden = !chatWindow;
+  if (!conversation || !chatWindow) return;
+  const status = byId('window-state');
+  status.textContent = chatWindow.text;
+  status.dataset.open = String(chatWindow.open);
+  const offset = offsetText(conversation);
+  byId('clock-time').textContent =
+    `Customer's clock ${shortTime(new Date(conversationNow(conversation)).toISOString())}${offset ? ` (${offset})` : ''}`;
+}
+
+for (const button of document.querySelectorAll('[data-advance]')) {
+  button.addEventListener('click', () => {
+    const advance = /** @type {HTMLElement} */ (button).dataset.advance;
+    if (state.selected === undefined || !advance) return;
+    request('POST', `/sandbox/conversations/${state.selected}/clock`, { advance }).catch(showError);
+  });
+}
+
+// The window closes by itself too, as real time passes.
+window.setInterval(renderClock, 30_000);
+
+/**
+ * A conversation's clock moved, or its window changed: its header says so.
+ * @param {Conversation} conversation
+ */
+function updateConversation(conversation) {
+  const known = state.conversations.get(conversation.id);
+  if (!known) return;
+  Object.assign(known, conversation);
+  if (conversation.id === state.selected) renderClock();
 }
 
 /**
@@ -479,6 +524,7 @@ function connect() {
       select(conversation.id, { focus: opening });
     } else renderConversations();
   });
+  on(source, 'conversationUpdated', updateConversation);
   on(source, 'conversationDeleted', (conversation) => {
     state.conversations.delete(conversation.id);
     if (state.selected === conversation.id) select([...state.conversations.keys()].pop());

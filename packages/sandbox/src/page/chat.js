@@ -19,11 +19,12 @@ const STATUS_LABELS = {
 
 /**
  * The delivery ticks of a bot's message: a clock while sending, ✓ sent, ✓✓ delivered, blue ✓✓
- * read, and a warning when it was not delivered.
+ * read, and a warning when it was not delivered (the reason on hover).
  * @param {string} status
+ * @param {string | null} failure
  * @returns {HTMLElement}
  */
-function ticks(status) {
+function ticks(status, failure) {
   const label = STATUS_LABELS[/** @type {keyof typeof STATUS_LABELS} */ (status)] ?? status;
   const name =
     status === 'sending'
@@ -35,7 +36,13 @@ function ticks(status) {
           : 'checks';
   return h(
     'span',
-    { class: 'ticks', role: 'img', 'aria-label': label, title: label, 'data-status': status },
+    {
+      class: 'ticks',
+      role: 'img',
+      'aria-label': label,
+      title: failure ? `${label}: ${failure}` : label,
+      'data-status': status,
+    },
     icon(name),
   );
 }
@@ -99,7 +106,19 @@ function place(location) {
 }
 
 /**
- * A message bubble, with its buttons under it when they can be tapped (WhatsApp Business).
+ * Why a message was not delivered, in a line under its text: the messenger's error, such as
+ * "(#131047) Re-engagement message"; the whole reason on hover.
+ * @param {string} failure
+ * @returns {HTMLElement}
+ */
+function failureNote(failure) {
+  const short = failure.split(': ')[0] ?? failure;
+  return h('p', { class: 'failure', title: failure }, `Not delivered · ${short}`);
+}
+
+/**
+ * A message bubble, with its buttons under it when they can be tapped (WhatsApp Business), and a
+ * "Template" label when it was sent from a WhatsApp Business template.
  * @param {Message} message
  * @param {(title: string) => void} onPress
  * @returns {HTMLElement}
@@ -113,16 +132,29 @@ export function messageElement(message, onPress) {
         message.location && place(message.location),
         message.text && h('p', { class: 'text' }, message.text),
       ];
+  const { template } = message;
+  const label =
+    template &&
+    h(
+      'span',
+      {
+        class: 'template-label',
+        title: `WhatsApp Business template ${template.name} (${template.language})`,
+      },
+      `Template · ${template.name} · ${template.language}`,
+    );
   const bubble = h(
     'div',
     { class: 'bubble' },
     h('span', { class: 'visually-hidden' }, fromBot ? 'The bot wrote:' : 'You wrote:'),
+    label,
     content,
+    message.failure && failureNote(message.failure),
     h(
       'div',
       { class: 'meta' },
       h('time', { datetime: message.sentAt }, shortTime(message.sentAt)),
-      fromBot && ticks(message.status),
+      fromBot && ticks(message.status, message.failure),
     ),
   );
   const buttons =
@@ -137,7 +169,11 @@ export function messageElement(message, onPress) {
       : null;
   return h(
     'li',
-    { class: `message from-${message.from}`, 'data-id': message.id, 'data-status': message.status },
+    {
+      class: `message from-${message.from}${template ? ' template' : ''}`,
+      'data-id': message.id,
+      'data-status': message.status,
+    },
     bubble,
     buttons,
   );

@@ -88,13 +88,22 @@ const clockFormat = new Intl.DateTimeFormat(undefined, {
   second: '2-digit',
 });
 
+const dayFormat = new Intl.DateTimeFormat(undefined, {
+  weekday: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
 /**
- * Hours and minutes of a date.
+ * Hours and minutes of a date, and its weekday when it is not today (a conversation's clock may
+ * run ahead).
  * @param {string} iso
  * @returns {string}
  */
 export function shortTime(iso) {
-  return timeFormat.format(new Date(iso));
+  const date = new Date(iso);
+  const today = date.toDateString() === new Date().toDateString();
+  return (today ? timeFormat : dayFormat).format(date);
 }
 
 /**

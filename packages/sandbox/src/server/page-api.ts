@@ -2,9 +2,11 @@ import type http from 'node:http';
 import { ApiError, erroredBody } from '../api/api-error.js';
 import { readApiRequest, type BodyLimits } from '../api/read-request.js';
 import { CHANNEL_LABELS } from '../channels.js';
+import type { ConversationView } from '../chat-view.js';
 import type { Customer } from '../customer.js';
 import type { ChannelRecord } from '../store/records.js';
 import type { Faults } from '../faults.js';
+import type { Duration } from '../util/duration.js';
 import { sendJson } from './http-util.js';
 import type { PageEvents, PageSnapshot } from './page-wire.js';
 import type { SseHub } from './sse.js';
@@ -20,6 +22,8 @@ export interface PageApiDeps {
   setFaults(change: unknown): Faults;
   /** Completes an auth's OAuth, as the provider's page would (v2); undefined when there is no such auth. */
   completeOAuth(authId: number): ChannelRecord | undefined;
+  /** The view of a conversation of the company, now (its clock, its window). */
+  conversationView(conversationId: number): ConversationView | undefined;
   limits: BodyLimits;
 }
 
@@ -76,9 +80,22 @@ async function customerWrites(deps: PageApiDeps, req: http.IncomingMessage, url:
   return { status: 202, body: { ok: true } };
 }
 
+/** Moves a conversation's clock forward by `advance` (`'1h'`, `'25h'`, ms); answers its view now. */
+async function advanceClock(deps: PageApiDeps, req: http.IncomingMessage, url: URL, id: number) {
+  const customer = deps.customer(id);
+  if (!customer) throw new ApiError(404, `conversation ${id} not found`);
+  const { params } = await readApiRequest(req, url, deps.limits);
+  try {
+    customer.advance(params.values.advance as Duration);
+  } catch (error) {
+    throw fail(error);
+  }
+  return deps.conversationView(id);
+}
+
 /**
  * The page's own endpoints, under `/sandbox/`: its event stream, the state, new customers, what
- * customers write, the fault settings, and the OAuth pages of v2 auths. They need no token: the sandbox listens on localhost.
+ * customers write, a conversation's clock, the fault settings, and the OAuth pages of v2 auths. They need no token: the sandbox listens on localhost.
  */
 export function createPageApi(
   deps: PageApiDeps,
@@ -115,6 +132,11 @@ export function createPageApi(
           throw fail(error);
         }
         return sendJson(res, 200, faults);
+      }
+      const clock = /^POST \/sandbox\/conversations\/(\d+)\/clock$/.exec(route);
+      if (clock) {
+        const answer = await advanceClock(deps, req, url, Number(clock[1]));
+        return sendJson(res, 200, answer);
       }
       const write = /^POST \/sandbox\/conversations\/(\d+)\/messages$/.exec(route);
       if (write) {

@@ -1,4 +1,5 @@
 import type { ApiCallEvent, WebhookAttemptOutcome, WebhookEvent } from '../events.js';
+import type { ProviderError } from '../store/records.js';
 
 /** One line of the page's live log: an API call or a webhook delivery attempt. */
 export interface LogEntry {
@@ -83,8 +84,12 @@ function v2NoteOf(label: string, object: Record<string, unknown>): string | unde
       return object.income
         ? `the customer: ${quote(object.message)}`
         : `sent: ${quote(object.message)}`;
-    case 'message/update':
-      return `${object.deleted ? 'deleted' : String(object.status)} · message ${String(object.id)}`;
+    case 'message/update': {
+      const error = (object.details as { internal_reason?: { errors?: ProviderError[] } } | null)
+        ?.internal_reason?.errors?.[0];
+      const why = error ? ` · ${error.code} ${error.title}` : '';
+      return `${object.deleted ? 'deleted' : String(object.status)} · message ${String(object.id)}${why}`;
+    }
     default: {
       if (!label.startsWith('auth/')) return undefined;
       const extra = object.qr
@@ -113,8 +118,10 @@ function noteOf(body: Record<string, unknown>): string | undefined {
       return data.income ? `the customer: ${quote(data.message)}` : `echo: ${quote(data.message)}`;
     case 'message/ack':
       return `${ACKS[Number(data.ack)] ?? String(data.ack)} · message ${String(data.external_id)}`;
-    case 'job/executed':
-      return `${String(data.result)} · job ${String(data.id)}`;
+    case 'job/executed': {
+      const why = typeof data.reason === 'string' ? ` · ${data.reason.split(': ')[0]}` : '';
+      return `${String(data.result)} · job ${String(data.id)}${why}`;
+    }
     default:
       return undefined;
   }

@@ -41,6 +41,8 @@ export interface PageEvents {
   snapshot: PageSnapshot;
   /** A new customer. */
   conversation: ConversationView;
+  /** A conversation's clock moved, or its WhatsApp Business window changed. */
+  conversationUpdated: ConversationView;
   /** A conversation went away (with its auth, on v2). */
   conversationDeleted: ConversationView;
   /** A new message, or new ticks of one. */

@@ -75,6 +75,11 @@ export interface ConversationRecord {
   operational_state: 'open' | 'archived';
   /** v2: whether the customer's latest message was answered; set by messages and the API. */
   replied_state: 'initialized' | 'replied' | 'unreplied';
+  /**
+   * How far this conversation's clock runs ahead of the sandbox's, in ms: moved by
+   * `customer.advance()`, so a customer can stay silent for a day in no time.
+   */
+  clock_offset_ms: number;
 }
 
 /** A file, uploaded by the bot or sent by a customer. */
@@ -111,6 +116,32 @@ export interface InteractiveRecord {
   buttons: string[];
 }
 
+/** The WhatsApp Business template a message was sent from, and what filled its placeholders. */
+export interface TemplateUse {
+  /** The template's `waba_id` (its name on WhatsApp's side). */
+  waba_id: string;
+  /** Its language code: `en`, `ru`, … */
+  language: string;
+  /** The values of `{{1}}`, `{{2}}`…, in order. */
+  parameters: string[];
+}
+
+/** One error of the messenger's, as WhatsApp's Cloud API reports it and Pact passes it on (v2). */
+export interface ProviderError {
+  code: number;
+  error_data: { details: string };
+  message: string;
+  title: string;
+}
+
+/** Why a sent message was not delivered: v1's job `reason`, and the messenger's errors (v2). */
+export interface DeliveryFailure {
+  /** The `reason` of v1's NOT DELIVERED job. */
+  reason: string;
+  /** v2's `details.internal_reason.errors`. */
+  errors: ProviderError[];
+}
+
 /** A message of a conversation, from the customer (`income`) or sent through the API. */
 export interface MessageRecord {
   external_id: number;
@@ -133,6 +164,10 @@ export interface MessageRecord {
   replied_to_id: string | null;
   /** Deleted through the API (v2). */
   deleted: boolean;
+  /** The template it was sent from (WhatsApp Business), or null for a free-form message. */
+  template: TemplateUse | null;
+  /** Why it was not delivered, once it was not; null otherwise. */
+  failure: DeliveryFailure | null;
 }
 
 /** Delivery outcome of a job. */
@@ -162,6 +197,11 @@ export interface WabaTemplateRecord {
   waba_id: string;
   body: string;
   substitutions_count: number;
+  /**
+   * Its language code (`en`, `ru`): WhatsApp keeps one template per name and language. Neither
+   * version's reference lists it; the sandbox adds it to the lists, as v1 sends take it.
+   */
+  language: string;
   position: number;
   header_content_type: 'video' | 'document' | 'text' | 'image' | null;
   header: string | null;

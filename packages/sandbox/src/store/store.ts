@@ -11,7 +11,8 @@ import type {
   WabaTemplateRecord,
 } from './records.js';
 import { imageSize } from '../util/image-size.js';
-import { templateFixtures } from './templates.js';
+import { SandboxClock } from '../clock.js';
+import { templateFixtures } from '../waba/templates.js';
 
 /** Fields of a new company. */
 export interface NewCompany {
@@ -39,7 +40,7 @@ export interface NewChannel {
 }
 
 /** A message's fields the store fills in itself. */
-type StoredByStore = 'external_id' | 'created_at' | 'provider_id' | 'deleted';
+type StoredByStore = 'external_id' | 'created_at' | 'provider_id' | 'deleted' | 'failure';
 
 const NAMES = ['Alex', 'Maria', 'Ivan', 'Sofia', 'Omar', 'Lena', 'Kenji', 'Ana', 'Tom', 'Zoe'];
 
@@ -47,8 +48,11 @@ const NAMES = ['Alex', 'Maria', 'Ivan', 'Sofia', 'Omar', 'Lena', 'Kenji', 'Ana',
  * The sandbox's memory: companies, their channels, conversations, messages, attachments, delivery
  * jobs and templates. Ids come from one counter per kind, in ranges that tell the kinds apart in a
  * log (conversations 1001…, messages 20001…, jobs 501…), the way a real database's would differ.
+ * Times come from the sandbox's clock; a conversation's messages and jobs, from its own.
  */
 export class SandboxStore {
+  /** The clock every stored time is read from. */
+  readonly clock: SandboxClock;
   readonly #companies = new Map<number, CompanyRecord>();
   readonly #channels = new Map<number, ChannelRecord>();
   readonly #conversations = new Map<number, ConversationRecord>();
@@ -70,6 +74,10 @@ export class SandboxStore {
     webhook: 1,
   };
 
+  constructor(clock: SandboxClock = new SandboxClock()) {
+    this.clock = clock;
+  }
+
   /** Adds a company, with the given id or the next free one, and its template fixtures. */
   addCompany(fields: NewCompany, id?: number): CompanyRecord {
     const externalId = id ?? Math.max(0, ...this.#companies.keys()) + 1;
@@ -83,7 +91,7 @@ export class SandboxStore {
       contact_id: this.#next.contact++,
     };
     this.#companies.set(externalId, company);
-    const createdAt = new Date();
+    const createdAt = this.clock.now();
     this.#templates.set(
       externalId,
       templateFixtures(externalId).map((template) => {
@@ -114,7 +122,7 @@ export class SandboxStore {
 
   /** Adds a channel (auth) of a provider; the caller checks there is none yet. */
   addChannel(companyId: number, provider: ChannelType, fields: NewChannel): ChannelRecord {
-    const now = new Date();
+    const now = this.clock.now();
     const channel: ChannelRecord = {
       external_id: this.#next.channel++,
       company_id: companyId,
@@ -183,7 +191,7 @@ export class SandboxStore {
       channel_type: fields.channelType,
       name: fields.name ?? NAMES[(n - 1) % NAMES.length]!,
       sender_external_id: senderId,
-      created_at: new Date(),
+      created_at: this.clock.now(),
       announced: false,
       last_message_at: null,
       last_income_message_at: null,
@@ -193,6 +201,7 @@ export class SandboxStore {
       contact_id: this.#next.contact++,
       operational_state: 'open',
       replied_state: 'initialized',
+      clock_offset_ms: 0,
     };
     this.#conversations.set(conversation.external_id, conversation);
     this.#messagesOf.set(conversation.external_id, []);
@@ -223,12 +232,13 @@ export class SandboxStore {
     const message: MessageRecord = {
       ...fields,
       external_id: id,
-      created_at: new Date(),
+      created_at: this.clock.now(this.#conversations.get(fields.conversation_id)),
       // A messenger's own id, in the form WhatsApp's Cloud API gives them (`wamid.…`) or a plain one.
       provider_id: fields.channel_type.startsWith('whatsapp')
         ? `wamid.SBX${Buffer.from(`sandbox-message-${id}`).toString('base64url')}`
         : `msg_${id}`,
       deleted: false,
+      failure: null,
     };
     this.#messages.set(message.external_id, message);
     this.#messagesOf.get(message.conversation_id)?.push(message);
@@ -281,7 +291,11 @@ export class SandboxStore {
 
   /** Adds a delivery job. */
   addJob(fields: Omit<JobRecord, 'id' | 'created_at'>): JobRecord {
-    const job: JobRecord = { ...fields, id: this.#next.job++, created_at: new Date() };
+    const job: JobRecord = {
+      ...fields,
+      id: this.#next.job++,
+      created_at: this.clock.now(this.#conversations.get(fields.conversation_id)),
+    };
     this.#jobs.set(job.id, job);
     return job;
   }

@@ -72,8 +72,8 @@ export function ackWebhook(message: MessageRecord, ack: Ack): WebhookBody {
   };
 }
 
-/** `job`/`executed`: the outcome of an asynchronous delivery. */
-export function jobWebhook(job: JobRecord): WebhookBody {
+/** `job`/`executed`: the outcome of an asynchronous delivery, at `now` (the conversation's clock). */
+export function jobWebhook(job: JobRecord, now: Date): WebhookBody {
   return {
     type: 'job',
     event: 'executed',
@@ -81,7 +81,7 @@ export function jobWebhook(job: JobRecord): WebhookBody {
       id: job.id,
       result: job.details?.result ?? 'DELIVERED',
       message_id: job.message_id,
-      date: unixSeconds(new Date()),
+      date: unixSeconds(now),
       ...(job.details?.reason ? { reason: job.details.reason } : {}),
     },
   };

@@ -1,20 +1,8 @@
-import { ApiError } from '../api-error.js';
 import { paginate } from '../pagination.js';
-import type { Params } from '../params.js';
 import type { Route } from '../router.js';
 import { conversationShape } from '../shapes.js';
 import { companyOf, conversationOf, listBody } from './lookup.js';
-
-function phoneOf(params: Params, required: boolean): string | undefined {
-  const phone = params.string('phone', { required });
-  if (phone !== undefined && !/^\d{5,15}$/.test(phone)) {
-    throw new ApiError(
-      400,
-      `phone must be in the format 79250000001 (digits only, country code first), got ${JSON.stringify(phone)}`,
-    );
-  }
-  return phone;
-}
+import { phoneOf } from './phone.js';
 
 /** `/p1/companies/:company/conversations`: list, details, create, note, assignee. */
 export const conversationRoutes: Route[] = [

@@ -72,6 +72,11 @@ function interactiveOf(
 const send: RouteHandler = (ctx) => {
   const conversation = conversationOf(ctx);
   const { params } = ctx.request;
+  if (params.has('template')) {
+    throw bad(
+      `template: a WhatsApp Business template goes through POST /p1/companies/${conversation.company_id}/channels/${conversation.channel_id}/conversations with the customer's phone (it reaches their conversation); this endpoint sends text, attachments_ids and interactive buttons`,
+    );
+  }
   const text = params.string('message');
   params.boolean('send_to_crm');
   const attachments = attachmentsOf(ctx, params, conversation);

@@ -5,7 +5,6 @@ import type { Route } from '../router.js';
 const ENDPOINTS: Array<[Route['method'], string]> = [
   ['PUT', '/p1/companies/:company/channels/:channel'],
   ['DELETE', '/p1/companies/:company/channels/:channel'],
-  ['POST', '/p1/companies/:company/channels/:channel/conversations'],
   ['GET', '/p1/companies/:company/channels/:channel/user_exists'],
   ['POST', '/p1/companies/:company/channels/:channel/request_code'],
   ['POST', '/p1/companies/:company/channels/:channel/confirm'],

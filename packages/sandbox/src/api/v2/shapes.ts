@@ -10,6 +10,7 @@ import type {
   CompanyRecord,
   CompanyWebhookRecord,
   ConversationRecord,
+  DeliveryFailure,
   MessageRecord,
   WabaTemplateRecord,
 } from '../../store/records.js';
@@ -76,25 +77,10 @@ export function attachmentV2(attachment: AttachmentRecord) {
 
 /**
  * Why a sent message failed, in the one form the reference shows: the v1 job's result, and the
- * messenger's errors (WhatsApp's "Message undeliverable").
+ * messenger's errors (WhatsApp's 131047 outside the 24-hour window, 131026 from the fault).
  */
-function failureDetails() {
-  return {
-    result: 'NOT DELIVERED',
-    internal_reason: {
-      errors: [
-        {
-          code: 131026,
-          error_data: {
-            details:
-              'Message Undeliverable. (The sandbox made this delivery fail: the "undelivered" fault.)',
-          },
-          message: 'Message undeliverable',
-          title: 'Message undeliverable',
-        },
-      ],
-    },
-  };
+function failureDetails(failure: DeliveryFailure) {
+  return { result: 'NOT DELIVERED', internal_reason: { errors: failure.errors } };
 }
 
 /**
@@ -122,7 +108,7 @@ export function messageV2(
     status,
     message: message.message,
     reactions: [],
-    details: status === 'error' ? failureDetails() : null,
+    details: status === 'error' && message.failure ? failureDetails(message.failure) : null,
     attachments: message.attachments.map(attachmentV2),
     delivery: false,
     deleted: message.deleted,
@@ -175,7 +161,7 @@ export function authV2(channel: ChannelRecord) {
   };
 }
 
-/** A WhatsApp Business template. */
+/** A WhatsApp Business template, with its `language` (a sandbox addition: v2 lists none). */
 export function templateV2(template: WabaTemplateRecord) {
   return {
     id: template.id,
@@ -189,6 +175,7 @@ export function templateV2(template: WabaTemplateRecord) {
     namespace: template.namespace,
     created_at: isoDate(template.created_at),
     position: template.position,
+    language: template.language,
   };
 }
 

@@ -91,6 +91,11 @@ export const messageRoutes: Route[] = [
       const { company, conversation } = conversationParam(ctx);
       const { params } = ctx.request;
       refuseInteractive(params);
+      if (params.has('waba_id')) {
+        throw bad(
+          "waba_id: a WhatsApp Business template goes through write first, POST /api/p2/messages with provider whatsapp_business and the customer's phone (it reaches their conversation); this endpoint sends text and attachments",
+        );
+      }
       const text = textOf(params, conversation.channel_type);
       const attachments = attachmentOf(ctx.services.store, company, params);
       params.boolean('send_to_crm');

@@ -1,4 +1,9 @@
-import type { CompanyRecord, WabaTemplateRecord } from '../../../store/records.js';
+import type { CompanyRecord } from '../../../store/records.js';
+import {
+  chooseTemplate,
+  type TemplateChoice,
+  type TemplateParamNames,
+} from '../../../waba/templates.js';
 import { ApiError } from '../../api-error.js';
 import type { Params } from '../../params.js';
 import type { Route, RouteContext } from '../../router.js';
@@ -57,36 +62,28 @@ function recipientOf(params: Params, provider: WriteFirstProvider): string {
   return phoneOf(params, true)!;
 }
 
+/** How v2 names the parts of a template send (`language` is the sandbox's: v2 documents none). */
+const V2_TEMPLATE: TemplateParamNames = {
+  id: 'waba_id',
+  language: 'language',
+  parameters: 'substitutions',
+};
+
 /**
- * A WhatsApp Business template's text with its `{{n}}` filled in, its text header first. The
- * template is found by its `waba_id` or, as the reference does not say which it means, its `id`.
+ * The approved template a write-first names, filled in. v2 documents no language; the sandbox
+ * takes an optional `language` (or v1's `language_code`) and otherwise picks the English version.
  */
-function templateText(ctx: RouteContext, company: CompanyRecord, wabaId: string): string {
-  const templates = ctx.services.store.templatesOf(company.external_id);
-  const template: WabaTemplateRecord | undefined = templates.find(
-    (t) => t.waba_id === wabaId || String(t.id) === wabaId,
+function templateOf(ctx: RouteContext, company: CompanyRecord, wabaId: string): TemplateChoice {
+  const { params } = ctx.request;
+  return chooseTemplate(
+    ctx.services.store.templatesOf(company.external_id),
+    {
+      id: wabaId,
+      language: params.string('language') ?? params.string('language_code'),
+      parameters: params.values.substitutions,
+    },
+    V2_TEMPLATE,
   );
-  if (!template) {
-    throw bad(
-      `waba_id ${JSON.stringify(wabaId)} is no template of company ${company.external_id}; its templates are ${templates.map((t) => t.waba_id).join(', ')}`,
-    );
-  }
-  const raw = ctx.request.params.values.substitutions ?? [];
-  const substitutions = Array.isArray(raw) ? raw : [raw];
-  if (substitutions.some((value) => typeof value !== 'string' && typeof value !== 'number')) {
-    throw bad('substitutions must be an array of strings');
-  }
-  if (substitutions.length !== template.substitutions_count) {
-    throw bad(
-      `template ${template.waba_id} takes ${template.substitutions_count} substitutions, got ${substitutions.length}`,
-    );
-  }
-  const body = template.body.replace(/\{\{(\d+)\}\}/g, (match, n: string) =>
-    String(substitutions[Number(n) - 1] ?? match),
-  );
-  return template.header_content_type === 'text' && template.header
-    ? `${template.header}\n${body}`
-    : body;
 }
 
 /** `POST /api/p2/messages`: writes first to someone with no conversation yet; the conversation is made. */
@@ -103,13 +100,17 @@ export const writeFirstRoutes: Route[] = [
       const senderId = recipientOf(params, provider);
       const wabaId = params.string('waba_id');
       let text = textOf(params, provider);
+      let template: TemplateChoice | undefined;
       if (wabaId !== undefined) {
         if (provider !== 'whatsapp_business') {
           throw bad(`waba_id is a WhatsApp Business template; ${provider} takes text`);
         }
         if (text !== undefined)
           throw bad('send either text or waba_id: a template brings its own text');
-        text = templateText(ctx, company, wabaId);
+        if (params.has('attachment_ids'))
+          throw bad('send either attachment_ids or waba_id: a template brings its own content');
+        template = templateOf(ctx, company, wabaId);
+        text = template.text;
       } else if (provider === 'whatsapp_business') {
         throw bad(
           'waba_id is required to write first on whatsapp_business: WhatsApp opens a conversation only with a template',
@@ -139,6 +140,7 @@ export const writeFirstRoutes: Route[] = [
         text,
         attachments,
         interactive: undefined,
+        template: template?.use,
       });
       return { body: { message: messageV2(message, company, conversation) } };
     },
