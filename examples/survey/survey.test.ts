@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemorySessionStore, type SessionStore } from '@pactbot/core';
+import { MemorySessionStore, type DialogState, type SessionStore } from '@pactbot/core';
 import { startTestBot, type TestBot } from '@pactbot/sandbox';
-import { survey, type SurveyAnswers, type SurveyContext, type SurveySession } from './survey.js';
+import { survey, type SurveyAnswers, type SurveyContext } from './survey.js';
 
 let tester: TestBot<SurveyContext> | undefined;
 afterEach(async () => {
@@ -9,7 +9,7 @@ afterEach(async () => {
   tester = undefined;
 });
 
-async function start(store: SessionStore<SurveySession> = new MemorySessionStore<SurveySession>()) {
+async function start(store: SessionStore<DialogState> = new MemorySessionStore<DialogState>()) {
   const completed: SurveyAnswers[] = [];
   tester = await startTestBot<SurveyContext>((bot) =>
     survey(bot, { store, onComplete: (answers) => void completed.push(answers) }),
@@ -64,22 +64,33 @@ describe('the survey example', () => {
     await chat.send('Ann').assertNoReply();
   });
 
-  it('keeps progress in the store it is given', async () => {
-    const written: SurveySession[] = [];
-    const store = new MemorySessionStore<SurveySession>();
-    const recording: SessionStore<SurveySession> = {
+  it('keeps progress in the store it is given, and forgets the survey once it ends', async () => {
+    const written: Array<{ id: string; turn: number } | 'deleted'> = [];
+    const store = new MemorySessionStore<DialogState>();
+    const recording: SessionStore<DialogState> = {
       get: (key) => store.get(key),
       set: (key, value) => {
-        written.push(value);
+        written.push({ id: value.id, turn: value.turn });
         store.set(key, value);
       },
-      delete: (key) => store.delete(key),
+      delete: (key) => {
+        written.push('deleted');
+        store.delete(key);
+      },
     };
     await start(recording);
-    await tester!.chat().send('survey').send('Ann');
+    await tester!
+      .chat()
+      .send('survey')
+      .send('Ann')
+      .press('😍 Love it')
+      .press('Skip')
+      .assertReply(/Idea: \(skipped\)/);
     expect(written).toEqual([
-      { survey: { step: 'name' } },
-      { survey: { step: 'rating', name: 'Ann' } },
+      { id: 'survey', turn: 1 },
+      { id: 'survey', turn: 2 },
+      { id: 'survey', turn: 3 },
+      'deleted',
     ]);
   });
 });

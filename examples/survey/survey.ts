@@ -1,8 +1,11 @@
 import {
-  session,
+  conversations,
+  createConversation,
   type Composer,
   type Context,
-  type SessionFlavor,
+  type Conversation,
+  type ConversationFlavor,
+  type DialogState,
   type SessionStore,
 } from '@pactbot/core';
 
@@ -17,19 +20,18 @@ export interface SurveyAnswers {
   idea: string | null;
 }
 
-/** Where a customer is in the survey, kept in their conversation's session between messages. */
-export interface SurveySession {
-  survey?: { step: 'name' | 'rating' | 'idea'; name?: string; rating?: string } | undefined;
-}
+/** What the survey keeps per conversation between messages: the record of its dialog. */
+export type SurveySession = DialogState;
 
-/** A context with the survey's session. */
-export type SurveyContext = Context & SessionFlavor<SurveySession>;
+/** A context with dialogs. */
+export type SurveyContext = Context & ConversationFlavor;
 
 /** Options of {@link survey}. */
 export interface SurveyOptions {
   /**
-   * Where sessions live: a `MemorySessionStore` for one process, or a Redis store
-   * (`@pactbot/session-redis`) so every process of the bot sees the same survey.
+   * Where running surveys are kept: a `MemorySessionStore` for one process, or a Redis store
+   * (`@pactbot/session-redis`) so every process of the bot — and the bot after a restart — picks
+   * a survey up where it was.
    */
   store: SessionStore<SurveySession>;
   /** Called with the answers when a customer finishes, for instance to save them. */
@@ -38,82 +40,76 @@ export interface SurveyOptions {
   stopWords?: RegExp | undefined;
 }
 
-const RATINGS = ['😍 Love it', "🙂 It's fine", '🤔 Not sure yet'];
+const RATINGS = ['😍 Love it', "🙂 It's fine", '🤔 Not sure yet'].map((title, i) => ({
+  title,
+  id: `survey:rate:${i}`,
+}));
+
+/** The survey as a dialog: three questions, each awaited in turn. */
+function surveyDialog(onComplete: SurveyOptions['onComplete']) {
+  return async function survey(conv: Conversation<SurveyContext>, ctx: SurveyContext) {
+    await ctx.reply(
+      '📋 Three quick questions. First: what is your name? (Write "cancel" to stop.)',
+    );
+    const askAgain = (c: SurveyContext) => c.reply('Please type your name (up to 50 characters).');
+    let named = await conv.waitFor('message:text', { otherwise: askAgain });
+    while (named.text.trim().length > 50) {
+      await askAgain(named);
+      named = await conv.waitFor('message:text', { otherwise: askAgain });
+    }
+    const name = named.text.trim();
+
+    const rating = await conv.ask(
+      `Nice to meet you, ${name}! How do you like pactbot so far?`,
+      RATINGS,
+      { otherwise: (c) => c.buttons('Please pick one of the buttons:', RATINGS) },
+    );
+
+    const skip = [{ title: 'Skip', id: 'survey:skip' }];
+    await ctx.buttons('Noted! What could we do better? Write it, or press Skip.', skip);
+    let idea: string | null = null;
+    let said = await conv.waitFor('message');
+    while (said.action?.id !== 'survey:skip' && !said.text?.trim()) {
+      await said.reply('Please write your idea as text, or press Skip.');
+      said = await conv.waitFor('message');
+    }
+    if (said.action?.id !== 'survey:skip') idea = said.text!.trim();
+
+    const answers: SurveyAnswers = { name, rating: rating.title, idea };
+    // Saved once, even if the survey resumes elsewhere: outside effects go through external().
+    await conv.external(() => onComplete?.(answers, said));
+    await said.reply(
+      `🙏 Thanks, ${answers.name}! You told us:\n• Rating: ${answers.rating}\n• Idea: ${answers.idea ?? '(skipped)'}`,
+    );
+  };
+}
 
 /**
  * The survey demo: three questions over several messages — a name (typed), a rating (buttons), an
- * idea (typed, or skipped) — with the customer's progress in the session. "survey" starts it;
+ * idea (typed, or skipped) — written as one dialog that awaits each answer. "survey" starts it;
  * a stop word ends it and is passed on, so that a menu installed later can answer the word too.
  * Install it before handlers that answer any text, since a running survey takes the answers.
  */
 export function survey<C extends SurveyContext>(bot: Composer<C>, options: SurveyOptions): void {
-  bot.use(session<SurveySession, C>({ initial: () => ({}), store: options.store }));
-
-  const start = async (ctx: SurveyContext) => {
-    ctx.session.survey = { step: 'name' };
-    await ctx.reply(
-      '📋 Three quick questions. First: what is your name? (Write "cancel" to stop.)',
-    );
-  };
-  bot.action(START_SURVEY, start);
-  bot.hears(/^survey$/i, start);
+  bot.use(conversations({ store: options.store }));
 
   // Pressing another demo's button leaves a running survey quietly; a stop word says so. Either
-  // is passed on, past the survey (whose branch no longer matches), so later handlers see it.
+  // is passed on, past the survey, so later handlers see it.
   const stopWords = options.stopWords ?? /^(cancel|stop)$/i;
-  const leaving = (ctx: SurveyContext) => {
-    if (ctx.session.survey === undefined) return false;
+  const leaving = (ctx: C) => {
+    if (ctx.conversation.active() !== 'survey') return false;
     if (ctx.action) return !ctx.action.id.startsWith('survey:');
     stopWords.lastIndex = 0;
     return stopWords.test(ctx.text?.trim() ?? '');
   };
   bot.on('message').filter(leaving, async (ctx, next) => {
-    ctx.session.survey = undefined;
+    await ctx.conversation.exit();
     if (!ctx.action) await ctx.reply('Survey cancelled. Write "survey" to start again.');
     await next();
   });
 
-  const answering = bot.on('message').filter((ctx) => ctx.session.survey !== undefined);
-  answering.use(async (ctx) => {
-    const state = ctx.session.survey!;
-    if (state.step === 'name') {
-      const name = ctx.text?.trim();
-      if (!name || name.length > 50) {
-        await ctx.reply('Please type your name (up to 50 characters).');
-        return;
-      }
-      ctx.session.survey = { step: 'rating', name };
-      await ctx.buttons(
-        `Nice to meet you, ${name}! How do you like pactbot so far?`,
-        RATINGS.map((title, i) => ({ title, id: `survey:rate:${i}` })),
-      );
-      return;
-    }
-    if (state.step === 'rating') {
-      if (!ctx.action?.id.startsWith('survey:rate:')) {
-        await ctx.buttons(
-          'Please pick one of the buttons:',
-          RATINGS.map((title, i) => ({ title, id: `survey:rate:${i}` })),
-        );
-        return;
-      }
-      ctx.session.survey = { ...state, step: 'idea', rating: ctx.action.title };
-      await ctx.buttons('Noted! What could we do better? Write it, or press Skip.', [
-        { title: 'Skip', id: 'survey:skip' },
-      ]);
-      return;
-    }
-    const skipped = ctx.action?.id === 'survey:skip';
-    const idea = skipped ? null : (ctx.text?.trim() ?? null);
-    if (!skipped && !idea) {
-      await ctx.reply('Please write your idea as text, or press Skip.');
-      return;
-    }
-    const answers: SurveyAnswers = { name: state.name!, rating: state.rating!, idea };
-    ctx.session.survey = undefined;
-    await options.onComplete?.(answers, ctx);
-    await ctx.reply(
-      `🙏 Thanks, ${answers.name}! You told us:\n• Rating: ${answers.rating}\n• Idea: ${answers.idea ?? '(skipped)'}`,
-    );
-  });
+  bot.use(createConversation(surveyDialog(options.onComplete)));
+  const start = (ctx: C) => ctx.conversation.enter('survey');
+  bot.action(START_SURVEY, start);
+  bot.hears(/^survey$/i, start);
 }

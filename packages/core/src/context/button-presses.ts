@@ -2,6 +2,14 @@ import type { MiddlewareFn } from '../composer/middleware.js';
 import type { ButtonMenus } from './button-menus.js';
 import type { Context } from './context.js';
 
+/** Contexts whose press was not taken (a dialog's wait did not accept it): their menu stays. */
+const KEPT = new WeakSet<Context>();
+
+/** Keeps the menu of this update's press live, though the press was handled. */
+export function keepMenu(ctx: Context): void {
+  KEPT.add(ctx);
+}
+
 /**
  * The built-in middleware that turns a customer's message into a button press: when the text is a
  * title of the conversation's live menu (or, on text channels, its number), `ctx.action` is the
@@ -23,6 +31,7 @@ export function buttonPresses(
     if (press === undefined) return next();
     ctx.action = press;
     await next();
+    if (KEPT.has(ctx)) return;
     // The handler ran and its replies went out: a state failure here must not run it again.
     await menus.usedUp(conversationId, press).catch((error: unknown) => report(error, ctx));
   };

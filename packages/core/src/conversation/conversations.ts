@@ -184,7 +184,10 @@ class DialogSlot<C extends Context> {
     current.turn++;
     current.lastAt = record.t;
     this.#dirty = true;
-    await this.#after(await run.suspension());
+    const outcome = await run.suspension();
+    await this.#after(outcome);
+    // Ended for its own sake, not by what it was given: the message goes on as if none were active.
+    if (outcome.kind === 'changed' || outcome.kind === 'too-long') return next();
   }
 
   /** The dialog's run: the one suspended here when it is current, or a replay of its record. */
@@ -227,7 +230,7 @@ class DialogSlot<C extends Context> {
   async #end(reason: DialogEndReason): Promise<void> {
     const state = this.#state;
     if (state === undefined) return;
-    this.#run?.freeze();
+    this.#run?.stop();
     this.#plugin.warm.delete(this.#key);
     this.#state = undefined;
     this.#dirty = true;

@@ -1,6 +1,7 @@
 import { PactArgumentError } from '../api/errors.js';
 import type { ButtonPress } from '../context/button-menus.js';
 import { matchFilter, type FilterQuery } from '../composer/filters.js';
+import { keepMenu } from '../context/button-presses.js';
 import type { Context } from '../context/context.js';
 import type { Update } from '../webhook/types.js';
 import { dialogContext, type DialogSend } from './dialog-context.js';
@@ -109,6 +110,8 @@ export class DialogRun<C extends Context> {
   #clock: number;
   /** Set once the run ended or was given up: whatever the function awaits then never settles. */
   #frozen = false;
+  /** Set once the dialog ended, however: a step called later is an error, not a silent hang. */
+  #ended = false;
 
   /** Starts a dialog on the update that entered it (live), or replays one from its record. */
   constructor(
@@ -160,6 +163,12 @@ export class DialogRun<C extends Context> {
     this.#waiter = undefined;
   }
 
+  /** Ends the dialog from outside (`exit()`, a timeout): its steps are refused from now on. */
+  stop(): void {
+    this.#ended = true;
+    this.freeze();
+  }
+
   /**
    * Offers the dialog the customer's next message. `timeout`: it came too late for the wait,
    * which ends the dialog; otherwise it was consumed, by the wait or by its `otherwise`.
@@ -179,6 +188,8 @@ export class DialogRun<C extends Context> {
       waiter.resolve(ctx);
     } else {
       this.#push({ k: 'u', d: 'o', r: record });
+      // A press the wait does not take leaves its menu, so the customer can press another button.
+      if (live.action !== undefined) keepMenu(live);
       void this.#otherwise(waiter, ctx);
     }
     return 'consumed';
@@ -229,7 +240,7 @@ export class DialogRun<C extends Context> {
   }
 
   #usable(method: string): void {
-    if (this.#settled !== undefined && this.#settled.kind !== 'waiting' && !this.#frozen) {
+    if (this.#ended) {
       throw new PactArgumentError(
         `conv.${method}() was called after the dialog ${JSON.stringify(this.#definition.id)} ended; a dialog's steps run inside its function, while it runs`,
         { code: 'PACTBOT_NOT_IN_DIALOG' },
@@ -279,7 +290,12 @@ export class DialogRun<C extends Context> {
     return sent;
   }
 
-  #wait(method: string, accepts: (ctx: C) => boolean, options: WaitOptions<C> = {}): Promise<C> {
+  // Async, so a refusal is a rejection, as for every other step.
+  async #wait(
+    method: string,
+    accepts: (ctx: C) => boolean,
+    options: WaitOptions<C> = {},
+  ): Promise<C> {
     this.#usable(method);
     if (this.#frozen) return FROZEN;
     if (this.#waiter !== undefined) {
@@ -331,6 +347,7 @@ export class DialogRun<C extends Context> {
         ? { kind: 'changed' as const, why: 'replayed, the dialog returned before its record ends' }
         : outcome;
     this.#settled = ended;
+    this.#ended = true;
     this.freeze();
     this.#suspension.resolve(ended);
   }
