@@ -9,10 +9,11 @@ afterEach(async () => {
   tester = undefined;
 });
 
-describe('the attachments example', () => {
+describe.each([1, 2] as const)('the attachments example on Pact API v%s', (apiVersion) => {
   it('sends a picture by URL, with a caption', async () => {
-    tester = await startTestBot((bot) =>
-      attachments(bot, { pictureUrl: 'https://example.com/pictures/cat.png' }),
+    tester = await startTestBot(
+      (bot) => attachments(bot, { pictureUrl: 'https://example.com/pictures/cat.png' }),
+      { apiVersion },
     );
     await tester
       .chat()
@@ -32,7 +33,7 @@ describe('the attachments example', () => {
   });
 
   it('uploads the file from the repository, which the sandbox then serves', async () => {
-    tester = await startTestBot(attachments);
+    tester = await startTestBot(attachments, { apiVersion });
     const chat = tester.chat({ channel: 'telegram' });
     await chat.send('file').send('2');
     const [picture] = chat.replies[0]!.attachments;
@@ -43,7 +44,7 @@ describe('the attachments example', () => {
   });
 
   it('thanks the customer for a file they send', async () => {
-    tester = await startTestBot(attachments);
+    tester = await startTestBot(attachments, { apiVersion });
     await tester
       .chat()
       .sendFile({ data: 'name,qty\npizza,2\n', name: 'order.csv' })
