@@ -420,7 +420,11 @@ export class DialogRun<C extends Context> {
       ask: async (text, buttons, options = {}) => {
         const { timeoutMs, otherwise, ...reply } = options;
         const asker = run.#live ?? undefined;
-        if (asker === undefined) throw new Error('no context to ask in');
+        if (asker === undefined) {
+          throw new PactArgumentError("conv.ask() was called outside the dialog's turn", {
+            code: 'PACTBOT_NOT_IN_DIALOG',
+          });
+        }
         await run.#view(asker).buttons(text, buttons, reply);
         const ids = buttons.map((b) =>
           typeof b === 'string' ? b.trim() : (b.id ?? b.title.trim()),

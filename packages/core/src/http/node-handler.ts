@@ -1,3 +1,4 @@
+import { PactArgumentError } from '../api/errors.js';
 import type http from 'node:http';
 import { WebhookError } from '../webhook/parse.js';
 import { DEFAULT_BODY_LIMIT, readBody } from './body.js';
@@ -75,7 +76,7 @@ function parsedBody(req: http.IncomingMessage, limit: number): { body: unknown }
     return { body: body !== null && typeof body === 'object' ? body : rawBody };
   }
   if (body === undefined)
-    throw new Error(
+    throw new PactArgumentError(
       'the webhook body was read by a middleware in front of the webhook handler that left no req.body; ' +
         'mount the webhook handler before it, or use a JSON body parser',
     );
