@@ -3,8 +3,7 @@ import type { PactClient } from '../api/client.js';
 import type { RunOutcome, RunTrace } from '../runtime/update-runner.js';
 import type { ErrorInfo } from '../runtime/events.js';
 import type { Update } from '../webhook/types.js';
-import { kindOf, lineOf } from '../webhook/update-kinds.js';
-import { conversationIdOf } from '../webhook/update-kinds.js';
+import { conversationIdOf, kindOf, lineOf } from '../webhook/update-kinds.js';
 import type { BotEmitter } from './bot-emitter.js';
 import { describeError } from './unhandled.js';
 
