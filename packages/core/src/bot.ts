@@ -1,5 +1,5 @@
 import type http from 'node:http';
-import { EventEmitter } from 'eventemitter3';
+import type { EventEmitter } from 'eventemitter3';
 import { PactClient, type PactApiVersion } from './api/client.js';
 import { PactArgumentError } from './api/errors.js';
 import {
@@ -29,6 +29,12 @@ import {
   listenOn,
   type ListenOptions,
 } from './http/listener.js';
+import { BotEmitter } from './log/bot-emitter.js';
+import { resolveLogger, type Logger } from './log/logger.js';
+import { SendWatch } from './log/send-watch.js';
+import { startTrace } from './log/trace.js';
+import { TracedOutbound } from './log/traced-outbound.js';
+import { UnhandledLog } from './log/unhandled.js';
 import { BudgetMeter } from './outbound/budget-meter.js';
 import { DeliveryTracker, type DeliveryOptions } from './outbound/delivery-tracker.js';
 import { Outbound } from './outbound/outbound.js';
@@ -119,6 +125,16 @@ export interface BotOptions<C extends Context = Context> {
   rateLimit?: RateLimitOptions | false | undefined;
   /** The context class to build for each update. Default `Context`. */
   contextType?: ContextConstructor<C> | undefined;
+  /**
+   * Where the bot tells of what nobody handled — a handler's error with no `bot.catch`, a send
+   * that failed with nothing awaiting it, a send after its handler returned, work cut off by
+   * `stop()` — one line each, saying what to do, and each kind once (then counted). `console`
+   * by default; any object with `error` and `warn` (pino, winston, bunyan); `false` for none.
+   * A listener on the matching `bot.events` event (`error`, `api:error`, `send:late`, `dropped`)
+   * takes its kind over. Traces of every update go through the `debug` package instead:
+   * `DEBUG=pactbot:*`.
+   */
+  logger?: Logger | false | undefined;
 }
 
 /** What `bot.stop()` could not finish before its deadline. */
@@ -152,8 +168,9 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   readonly companyId: number;
   /** The coordination state. */
   readonly state: BotState;
+  readonly #emitter = new BotEmitter();
   /** Lifecycle and observability events; see {@link BotEvents}. */
-  readonly events = new EventEmitter<BotEvents, unknown>();
+  readonly events: EventEmitter<BotEvents, unknown> = this.#emitter;
 
   readonly #services: ContextServices;
   readonly #outbound: Outbound;
@@ -164,6 +181,9 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   readonly #webhookDeps: WebhookDeps;
   readonly #ownsClient: boolean;
   readonly #servers = new Set<http.Server>();
+  /** What nobody handled goes here; undefined with `logger: false`. */
+  readonly #unhandled: UnhandledLog | undefined;
+  readonly #sendWatch: SendWatch;
   /** The built-in middleware, then the bot's own tree (read on every call, so handlers added later run). */
   readonly #chain: MiddlewareFn<C>;
   #errorHandler: ErrorHandler<C> | undefined;
@@ -219,13 +239,19 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       );
     }
     this.#contextType = options.contextType ?? (Context as unknown as ContextConstructor<C>);
+    const logger = resolveLogger(options.logger);
+    this.#unhandled = logger && new UnhandledLog(logger);
+    const unhandled = this.#unhandled;
+    if (unhandled) this.#emitter.unheard = (info) => unhandled.unheardError(info);
+    this.#sendWatch = new SendWatch(this.api, this.#emitter, this.#unhandled);
+    const trace = startTrace(this.#emitter, this.api, this.companyId, !!this.state.inbox);
 
     const tracker = new DeliveryTracker(
       this.api,
       (event) => this.events.emit('delivery', event),
       options.delivery,
     );
-    this.#outbound = new Outbound(this.api, tracker, meter);
+    this.#outbound = new (trace?.sends ? TracedOutbound : Outbound)(this.api, tracker, meter);
     const menus = new ButtonMenus(
       this.state,
       this.companyId,
@@ -260,6 +286,7 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       },
       handle: (update, id, lock) => this.#handle(update, id, lock),
       observe: (update) => this.#observe(update),
+      trace: trace?.run,
     });
     this.#webhookDeps = {
       runner: this.#runner,
@@ -300,8 +327,9 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   }
 
   /**
-   * Sets the handler of errors thrown by middleware. Without one, errors are logged to the console
-   * unless someone listens to `bot.events` `error`. Errors are reported on `bot.events` either way.
+   * Sets the handler of errors thrown by middleware. Without one, errors go to the bot's `logger`
+   * (the console by default; each kind once, then counted) unless someone listens to
+   * `bot.events` `error`. Errors are reported on `bot.events` either way.
    */
   catch(handler: ErrorHandler<C>): this {
     this.#errorHandler = handler;
@@ -309,19 +337,23 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   }
 
   async #handle(update: Update, id: string, lock: ConversationLock | undefined): Promise<void> {
-    const ctx = new this.#contextType(update, this.#services, lock);
+    // Watched for sends after the handler returned, and failed sends nothing awaited.
+    const watch =
+      lock && this.#sendWatch.wanted ? this.#sendWatch.start(update, id, lock) : undefined;
+    const ctx = new this.#contextType(update, this.#services, watch?.lock ?? lock);
     let failure: { error: unknown } | undefined;
     try {
       await this.#chain(ctx, done);
     } catch (error) {
       failure = { error };
     }
+    watch?.returned(ctx);
     // The conversation's next update waits until this one's sends were accepted, keeping replies in order.
     if (ctx.pendingSends.length > 0) await Promise.allSettled(ctx.pendingSends);
-    if (failure) {
-      await this.#report(failure.error, ctx, id);
-      throw failure.error;
-    }
+    watch?.settled(ctx);
+    if (failure) await this.#report(failure.error, ctx, id);
+    if (watch) await watch.finish(ctx, failure?.error);
+    if (failure) throw failure.error;
   }
 
   /**
@@ -342,19 +374,15 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   }
 
   async #report(error: unknown, ctx: C, id: string): Promise<void> {
-    this.events.emit('error', { error, update: ctx.update, id });
+    const heard = this.#emitter.emitError({ error, update: ctx.update, id });
     if (this.#errorHandler) {
       try {
         await this.#errorHandler(error, ctx);
       } catch (handlerError) {
-        this.events.emit('error', { error: handlerError, update: ctx.update, id });
+        if (!this.#emitter.emitError({ error: handlerError, update: ctx.update, id }))
+          this.#unhandled?.catchFailed(handlerError, ctx.update);
       }
-    } else if (this.events.listenerCount('error') === 0) {
-      console.error(
-        `pactbot: a handler failed on a ${ctx.kind} update (set bot.catch to handle errors):`,
-        error,
-      );
-    }
+    } else if (!heard) this.#unhandled?.handlerFailed(error, ctx.update);
   }
 
   /**
@@ -440,10 +468,12 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       pendingSends: this.#outbound.pending,
     };
     if (report.unfinishedUpdates > 0 || report.pendingSends > 0) {
-      this.events.emit('dropped', {
+      const heard = this.events.emit('dropped', {
         reason: `the bot stopped with ${report.unfinishedUpdates} updates and ${report.pendingSends} sends unfinished`,
       });
+      if (!heard) this.#unhandled?.stopUnfinished(report.unfinishedUpdates, report.pendingSends);
     }
+    this.#unhandled?.flush();
     // Let the answers just given reach their sockets before the connections go.
     await new Promise((resolve) => setImmediate(resolve));
     for (const server of this.#servers) server.closeAllConnections();

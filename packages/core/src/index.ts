@@ -106,7 +106,9 @@ export type {
   DroppedInfo,
   RejectedInfo,
   UnknownInfo,
+  LateSendInfo,
 } from './runtime/events.js';
+export type { Logger } from './log/logger.js';
 export type { RunOutcome } from './runtime/update-runner.js';
 export type { WebhookRequest, WebhookResult, WebhookResponseBody } from './http/handle-webhook.js';
 export type { ListenOptions } from './http/listener.js';

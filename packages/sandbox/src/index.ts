@@ -49,4 +49,9 @@ export type {
   ReplyShape,
   AttachmentExpectation,
 } from './harness/expectations.js';
-export { BotFailedError, WebhookNotTakenError } from './harness/bot-failure.js';
+export {
+  BotFailedError,
+  WebhookNotTakenError,
+  StepNotAwaitedError,
+  LateSendError,
+} from './harness/bot-failure.js';

@@ -37,6 +37,17 @@ export interface UnknownInfo {
 }
 
 /**
+ * A send a handler started after it had returned (and its pending sends were settled): it was
+ * neither awaited nor returned. It may reach the customer after the replies to later updates of
+ * the conversation, and changes to `ctx.session` made then are lost (the session was written when
+ * the handler returned).
+ */
+export interface LateSendInfo extends UpdateInfo {
+  /** The conversation it was sent to. */
+  conversationId: number;
+}
+
+/**
  * Events of `bot.events` (an eventemitter3 emitter), for logs and metrics:
  * - `update`: an update was accepted for handling;
  * - `handled`: an update's handler finished, with its duration;
@@ -52,7 +63,9 @@ export interface UnknownInfo {
  *   is left to Pact's redelivery;
  * - `rejected`: a webhook was refused (wrong secret, malformed, too large);
  * - `unknown`: a webhook of an unknown type or event was acknowledged;
- * - `dialog:end`: a dialog ended (returned, threw, exited, timed out, expired, or its code changed).
+ * - `dialog:end`: a dialog ended (returned, threw, exited, timed out, expired, or its code changed);
+ * - `send:late`: a handler sent after it had returned (a send neither awaited nor returned); once
+ *   per update.
  */
 export interface BotEvents {
   update: (info: UpdateInfo) => void;
@@ -71,4 +84,5 @@ export interface BotEvents {
   rejected: (info: RejectedInfo) => void;
   unknown: (info: UnknownInfo) => void;
   'dialog:end': (info: DialogEnd & { update: Update }) => void;
+  'send:late': (info: LateSendInfo) => void;
 }

@@ -89,6 +89,7 @@ export class InboxRunner implements UpdateRunner {
     this.#deps.observe(update);
     if (events.listenerCount('update') > 0) events.emit('update', { update, id });
     if (admission.status === 'queued') {
+      this.#deps.trace?.deferred(update, id);
       // No room here: a process with room finds the line. Look at once if room frees meanwhile.
       if (this.#free > 0) void this.#sweep();
       return { status: 'queued' };
@@ -114,9 +115,11 @@ export class InboxRunner implements UpdateRunner {
     while (turn) {
       const { entry } = turn;
       const startedAt = performance.now();
+      this.#deps.trace?.started(entry.update, entry.id);
       const outcome = await this.#run(turn);
       if (outcome === 'retry') {
         // Not run to the end (the state failed, or the turn was lost): the entry stays queued.
+        this.#deps.trace?.ended(entry.update, entry.id, 'retry');
         this.#finish(entry.id, 'retry');
         this.#resting.set(line, Date.now() + REST_MS);
         if (!turn.lost.aborted) await turn.release().catch(() => undefined);
@@ -131,6 +134,7 @@ export class InboxRunner implements UpdateRunner {
           durationMs: performance.now() - startedAt,
         });
       }
+      this.#deps.trace?.ended(entry.update, entry.id, outcome);
       if (next && this.#stopping) {
         // Left for another process, or this one after a restart.
         await next.release().catch(() => undefined);

@@ -100,6 +100,7 @@ export class LocalRunner implements UpdateRunner {
           id,
         });
         await claim.release().catch(report);
+        this.#deps.trace?.ended(update, id, 'retry');
         return 'retry';
       }
     }
@@ -113,6 +114,7 @@ export class LocalRunner implements UpdateRunner {
           abandoned = true;
           return Promise.resolve();
         }
+        this.#deps.trace?.started(update, id);
         return this.#deps.handle(update, id, lock);
       });
       outcome = abandoned ? 'retry' : 'handled';
@@ -146,6 +148,7 @@ export class LocalRunner implements UpdateRunner {
     if (outcome === 'handled' && events.listenerCount('handled') > 0) {
       events.emit('handled', { update, id, durationMs: performance.now() - startedAt });
     }
+    this.#deps.trace?.ended(update, id, outcome);
     return outcome;
   }
 

@@ -40,6 +40,19 @@ export type Admission =
   /** Taken in this process: `done` settles when it has run (the answer waits for it, up to a deadline). */
   | { status: 'accepted'; done: Promise<RunOutcome> };
 
+/**
+ * Told of the moments only the runner sees, for the `pactbot:update` trace. Set only while that
+ * trace is on, so the runner pays nothing for it otherwise.
+ */
+export interface RunTrace {
+  /** The update's turn came: its handler starts. */
+  started(update: Update, id: string): void;
+  /** The update admitted (or taken) here ended, however. */
+  ended(update: Update, id: string, outcome: RunOutcome): void;
+  /** The update was queued in the durable inbox for a process with room; this one does not run it now. */
+  deferred(update: Update, id: string): void;
+}
+
 /** What a runner needs from its bot. */
 export interface RunnerDeps {
   state: BotState;
@@ -53,6 +66,8 @@ export interface RunnerDeps {
   observe(update: Update): void;
   /** Whether a failed update should be left for Pact's redelivery. */
   redeliverOnError: boolean;
+  /** The `pactbot:update` trace, when it is on. */
+  trace?: RunTrace | undefined;
 }
 
 /**

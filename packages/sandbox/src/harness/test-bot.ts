@@ -2,7 +2,9 @@ import { Bot, type BotOptions, type Context } from '@pactbot/core';
 import type { ChannelType } from '../channels.js';
 import type { SandboxOptions } from '../options.js';
 import { Sandbox, type SandboxBotOptions } from '../sandbox.js';
-import { TestChat } from './test-chat.js';
+import { StepNotAwaitedError } from './bot-failure.js';
+import { LateSends } from './late-sends.js';
+import { LATE_SEND, TestChat, UNAWAITED_STEPS, type UnawaitedSteps } from './test-chat.js';
 
 /** Options of {@link startTestBot}. */
 export interface TestBotOptions<C extends Context = Context> {
@@ -50,6 +52,8 @@ export class TestBot<C extends Context = Context> {
   readonly #disconnect: () => void;
   readonly #channel: ChannelType;
   readonly #failOnBotError: boolean;
+  readonly #lateSends: LateSends;
+  readonly #chats = new Set<TestChat>();
 
   /** @internal Test bots come from `startTestBot()`. */
   constructor(bot: Bot<C>, sandbox: Sandbox, options: TestBotOptions<C>) {
@@ -57,6 +61,7 @@ export class TestBot<C extends Context = Context> {
     this.sandbox = sandbox;
     this.#channel = options.channel ?? 'whatsapp_business';
     this.#failOnBotError = options.failOnBotError ?? true;
+    this.#lateSends = new LateSends(bot.events);
     this.#disconnect = sandbox.connect(bot);
   }
 
@@ -66,14 +71,40 @@ export class TestBot<C extends Context = Context> {
       channel: options.channel ?? this.#channel,
       name: options.name,
     });
-    return new TestChat(customer, this.bot, { failOnBotError: this.#failOnBotError });
+    const chat = new TestChat(customer, this.bot, {
+      failOnBotError: this.#failOnBotError,
+      lateSends: this.#lateSends,
+    });
+    this.#chats.add(chat);
+    return chat;
   }
 
-  /** Disconnects the bot, stops it (waiting for its handlers), and closes the sandbox. */
+  /**
+   * Disconnects the bot, stops it (waiting for its handlers), and closes the sandbox. Fails,
+   * once all is closed, when the test left a chat step not awaited — naming it
+   * ({@link StepNotAwaitedError}; the step is waited for first, so it does not fail later on a
+   * sandbox gone) — or when the bot sent after a handler had returned ({@link LateSendError}).
+   */
   async close(): Promise<void> {
-    this.#disconnect();
-    await this.bot.stop({ timeoutMs: 5000 });
-    await this.sandbox.close();
+    const unawaited: UnawaitedSteps[] = [];
+    let late: Error | undefined;
+    try {
+      for (const chat of this.#chats) unawaited.push(...(await chat[UNAWAITED_STEPS]()));
+    } finally {
+      this.#disconnect();
+      await this.bot.stop({ timeoutMs: 5000 });
+      for (const chat of this.#chats) late ??= chat[LATE_SEND]();
+      this.#lateSends.close();
+      await this.sandbox.close();
+    }
+    if (unawaited.length > 0) {
+      throw new StepNotAwaitedError(
+        unawaited.map((step) => step.label),
+        undefined,
+        unawaited.find((step) => step.failure !== undefined)?.failure,
+      );
+    }
+    if (late) throw late;
   }
 }
 

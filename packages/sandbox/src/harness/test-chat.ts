@@ -4,9 +4,24 @@ import type { ChatMessage } from '../chat-view.js';
 import type { Customer, CustomerFile, WriteOutcome } from '../customer.js';
 import type { LocationRecord } from '../store/records.js';
 import { durationMs, type Duration } from '../util/duration.js';
-import { BotFailedError, WebhookNotTakenError } from './bot-failure.js';
+import {
+  BotFailedError,
+  LateSendError,
+  StepNotAwaitedError,
+  WebhookNotTakenError,
+} from './bot-failure.js';
 import { describeReplies } from './expectations.js';
-import { TestFlow, type ChatActions, type Step } from './test-flow.js';
+import type { LateSends } from './late-sends.js';
+import {
+  quoted,
+  StepChain,
+  TestFlow,
+  writtenAction,
+  writtenFile,
+  writtenLocation,
+  type ChatActions,
+  type Step,
+} from './test-flow.js';
 
 /** What a test chat needs of its bot: its events, to see handlers fail. */
 export interface ObservedBot {
@@ -17,6 +32,25 @@ export interface ObservedBot {
 
 const conversationOf = (update: Update | undefined): number | undefined =>
   update === undefined ? undefined : conversationIdOf(update);
+
+/** What `tester.close()` asks of each chat first: the chains of steps the test never took up. */
+export const UNAWAITED_STEPS: unique symbol = Symbol('unawaited steps');
+
+/** What `tester.close()` asks of each chat once the bot stopped: whether it sent late. */
+export const LATE_SEND: unique symbol = Symbol('late send');
+
+/** A chain of steps nobody took up, settled: how the test wrote it, and its failure if it failed. */
+export interface UnawaitedSteps {
+  label: string;
+  failure: unknown;
+}
+
+/** Options of a test chat, from its test bot. */
+export interface TestChatSettings {
+  failOnBotError: boolean;
+  /** The late sends of the bot, when the test bot collects them. */
+  lateSends?: LateSends | undefined;
+}
 
 /**
  * One customer chatting with the bot under test. Each action (`send`, `press`, `sendFile`,
@@ -37,28 +71,47 @@ export class TestChat {
   readonly #bot: ObservedBot;
   readonly #failOnBotError: boolean;
   readonly #actions: ChatActions;
+  readonly #lateSends: LateSends | undefined;
+  /** Chains of steps started and not yet seen taken up by the test. */
+  readonly #chains: StepChain[] = [];
+  /** What the customer did, by the id of the message it became: late sends name it. */
+  readonly #actionsById = new Map<string, string>();
   #latest: Step | undefined;
   #tail: Promise<unknown> = Promise.resolve();
   /** Actions started and not yet finished. */
   #running = 0;
 
   /** @internal Chats come from `testBot.chat()`. */
-  constructor(customer: Customer, bot: ObservedBot, options: { failOnBotError: boolean }) {
+  constructor(customer: Customer, bot: ObservedBot, options: TestChatSettings) {
     this.customer = customer;
     this.#bot = bot;
     this.#failOnBotError = options.failOnBotError;
+    this.#lateSends = options.lateSends;
     this.#actions = {
-      send: (text) => this.#act(`wrote ${JSON.stringify(text)}`, () => customer.write(text)),
-      press: (title) => this.#act(`pressed ${JSON.stringify(title)}`, () => customer.press(title)),
-      sendFile: (file, options) =>
-        this.#act(`sent the file ${'path' in file ? file.path : file.name}`, () =>
-          customer.sendFile(file, options),
+      send: (text, chain) =>
+        this.#act(`wrote ${JSON.stringify(text)}`, () => customer.write(text), chain),
+      press: (title, chain) =>
+        this.#act(`pressed ${JSON.stringify(title)}`, () => customer.press(title), chain),
+      sendFile: (file, options, chain) =>
+        this.#act(
+          `sent the file ${'path' in file ? file.path : file.name}`,
+          () => customer.sendFile(file, options),
+          chain,
         ),
-      sendLocation: (location) =>
-        this.#act(`shared the location ${location?.latitude}, ${location?.longitude}`, () =>
-          customer.sendLocation(location),
+      sendLocation: (location, chain) =>
+        this.#act(
+          `shared the location ${location?.latitude}, ${location?.longitude}`,
+          () => customer.sendLocation(location),
+          chain,
         ),
     };
+  }
+
+  /** A new chain of steps, as the test wrote its first. */
+  #chain(written: string): StepChain {
+    const chain = new StepChain(written);
+    this.#chains.push(chain);
+    return chain;
   }
 
   /** The conversation's id in the API. */
@@ -68,7 +121,8 @@ export class TestChat {
 
   /** The customer writes `text`; await it, or chain assertions on it. */
   send(text: string): TestFlow {
-    return new TestFlow(this.#actions, this.#actions.send(text));
+    const chain = this.#chain(writtenAction('send', quoted(text)));
+    return new TestFlow(this.#actions, this.#actions.send(text, chain), chain);
   }
 
   /**
@@ -76,17 +130,20 @@ export class TestChat {
    * Business, the option's number on channels where buttons are a numbered list.
    */
   press(title: string): TestFlow {
-    return new TestFlow(this.#actions, this.#actions.press(title));
+    const chain = this.#chain(writtenAction('press', quoted(title)));
+    return new TestFlow(this.#actions, this.#actions.press(title, chain), chain);
   }
 
   /** The customer sends a file (`{ path }` or `{ data, name }`), with an optional caption. */
   sendFile(file: CustomerFile, options?: { caption?: string }): TestFlow {
-    return new TestFlow(this.#actions, this.#actions.sendFile(file, options));
+    const chain = this.#chain(writtenAction('sendFile', writtenFile(file)));
+    return new TestFlow(this.#actions, this.#actions.sendFile(file, options, chain), chain);
   }
 
   /** The customer shares a location. */
   sendLocation(location: LocationRecord): TestFlow {
-    return new TestFlow(this.#actions, this.#actions.sendLocation(location));
+    const chain = this.#chain(writtenAction('sendLocation', writtenLocation(location)));
+    return new TestFlow(this.#actions, this.#actions.sendLocation(location, chain), chain);
   }
 
   /**
@@ -129,12 +186,79 @@ export class TestChat {
     return this.customer.messages();
   }
 
-  /** Runs actions one after another, even when a test starts several without awaiting. */
-  #act(action: string, write: () => Promise<WriteOutcome>): Promise<Step> {
+  /**
+   * Runs actions one after another, even when a test starts several without awaiting — but each
+   * must have been taken up (awaited, returned, given to `Promise.all`) by the time the next runs.
+   */
+  #act(action: string, write: () => Promise<WriteOutcome>, chain: StepChain): Promise<Step> {
     this.#running++;
-    const run = this.#tail.then(() => this.#run(action, write)).finally(() => this.#running--);
+    const run = this.#tail
+      .then(() => {
+        this.#checkAwaited(chain);
+        this.#checkLate();
+        return this.#run(action, write);
+      })
+      .finally(() => this.#running--);
     this.#tail = run.catch(() => undefined);
     return run;
+  }
+
+  /** Fails when a chain other than `current` was started earlier and never taken up. */
+  #checkAwaited(current: StepChain): void {
+    // Only chains started before this one: later ones may still be on their way to an `await`.
+    const earlier = this.#chains.indexOf(current);
+    if (earlier <= 0) return;
+    const left: string[] = [];
+    for (const chain of this.#chains.splice(0, earlier)) {
+      if (chain.taken || chain.reported) continue;
+      chain.reported = true;
+      left.push(chain.label);
+      // This error tells of it; its own outcome must not surface again as unhandled.
+      chain.tip.catch(() => undefined);
+    }
+    if (left.length > 0) throw new StepNotAwaitedError(left, current.label);
+  }
+
+  /** Fails when the bot sent to this customer after one of its handlers had returned. */
+  #checkLate(): void {
+    const late = this.#lateSends?.take(this.conversationId)[0];
+    if (late) throw this.#lateError(late.update);
+  }
+
+  #lateError(update: Update): LateSendError {
+    const id = messageOf(update)?.external_id;
+    return new LateSendError(id === undefined ? undefined : this.#actionsById.get(String(id)));
+  }
+
+  /**
+   * For `tester.close()`: waits for the chains of steps the test never took up, and tells them.
+   * @internal
+   */
+  async [UNAWAITED_STEPS](): Promise<UnawaitedSteps[]> {
+    const left = this.#chains.filter((chain) => !chain.taken && !chain.reported);
+    this.#chains.length = 0;
+    const unawaited: UnawaitedSteps[] = [];
+    for (const chain of left) {
+      chain.reported = true;
+      let failure: unknown;
+      try {
+        await chain.tip;
+      } catch (error) {
+        failure = error instanceof StepNotAwaitedError ? error.cause : error;
+      }
+      unawaited.push({ label: chain.label, failure });
+    }
+    return unawaited;
+  }
+
+  /**
+   * For `tester.close()`: the error of a send the bot made to this customer after one of its
+   * handlers had returned, if it did.
+   * @internal
+   */
+  [LATE_SEND](): LateSendError | undefined {
+    const late = this.#lateSends?.take(this.conversationId)[0];
+    return late && this.#lateError(late.update);
   }
 
   async #run(action: string, write: () => Promise<WriteOutcome>): Promise<Step> {
@@ -173,6 +297,7 @@ export class TestChat {
       events.off('error', onError);
       events.off('handled', onHandled);
     }
+    this.#actionsById.set(String(outcome.message.id), action);
     const replies = this.customer
       .messages()
       .filter((message) => message.from === 'bot' && message.id > outcome.message.id);
@@ -181,6 +306,7 @@ export class TestChat {
     if (errors.length > 0 && this.#failOnBotError) {
       throw new BotFailedError(action, errors, describeReplies(replies));
     }
+    this.#checkLate();
     if (!outcome.delivered) {
       const why =
         outcome.outcome === 'no-target'

@@ -2,6 +2,7 @@ import { AssertionError } from 'node:assert';
 import type { ChatMessage } from '../chat-view.js';
 import type { CustomerFile } from '../customer.js';
 import type { LocationRecord } from '../store/records.js';
+import { StepNotAwaitedError } from './bot-failure.js';
 import {
   describeExpectation,
   describeReplies,
@@ -19,12 +20,81 @@ export interface Step {
   checked: number;
 }
 
-/** The customer's actions a flow can chain; `TestChat` provides them. */
+/**
+ * The customer's actions a flow can chain; `TestChat` provides them. Each is told the chain it
+ * belongs to, so it can tell a step of its own chain from one the test left behind.
+ */
 export interface ChatActions {
-  send(text: string): Promise<Step>;
-  press(title: string): Promise<Step>;
-  sendFile(file: CustomerFile, options?: { caption?: string }): Promise<Step>;
-  sendLocation(location: LocationRecord): Promise<Step>;
+  send(text: string, chain: StepChain): Promise<Step>;
+  press(title: string, chain: StepChain): Promise<Step>;
+  sendFile(
+    file: CustomerFile,
+    options: { caption?: string } | undefined,
+    chain: StepChain,
+  ): Promise<Step>;
+  sendLocation(location: LocationRecord, chain: StepChain): Promise<Step>;
+}
+
+/** A string as a test would write it: `'hi'`. */
+export function quoted(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+}
+
+/** How a test wrote an expectation: `'Hello'`, `/on its way/`, `{…}`, `(check)`. */
+function written(expected: ReplyExpectation): string {
+  if (typeof expected === 'string') return quoted(expected);
+  if (expected instanceof RegExp) return String(expected);
+  return typeof expected === 'function' ? '(check)' : '{…}';
+}
+
+/** How a test wrote a file: `{ path: 'menu.pdf' }`, `{ name: 'photo.jpg' }`. */
+export function writtenFile(file: CustomerFile): string {
+  return 'path' in file ? `{ path: ${quoted(file.path)} }` : `{ name: ${quoted(file.name)} }`;
+}
+
+/** How a test wrote a location. */
+export function writtenLocation(location: LocationRecord): string {
+  return `{ latitude: ${location?.latitude}, longitude: ${location?.longitude} }`;
+}
+
+/** How a test wrote the first step of a chain: `chat.send('hi')`. */
+export function writtenAction(method: string, argument: string): string {
+  return `chat.${method}(${argument})`;
+}
+
+/**
+ * The steps a test started with one chat action and chained onto it, as one: how the test wrote
+ * them, whether it took them up (awaited, returned, chained into `Promise.all` — anything that
+ * calls `then`), and the promise of the last. A chain nobody took up passes whatever the bot
+ * does, so the next step and `tester.close()` fail on it.
+ * @internal
+ */
+export class StepChain {
+  /** The chain as the test wrote it: `chat.send('hi').assertReply('Hello')`. */
+  label: string;
+  /** Whether the test took the chain up. */
+  taken = false;
+  /** Whether the next step named it already (so `tester.close()` does not name it again). */
+  reported = false;
+  /** The last step's outcome. */
+  tip: Promise<unknown> = Promise.resolve();
+
+  constructor(label: string) {
+    this.label = label;
+  }
+
+  /**
+   * The step's promise, failing with {@link StepNotAwaitedError} when it fails while nobody
+   * took the chain up: its failure then surfaces as an unhandled rejection, and says why.
+   */
+  follow<T>(step: Promise<T>): Promise<T> {
+    const followed = step.catch((error: unknown) => {
+      if (this.taken || error instanceof StepNotAwaitedError) throw error;
+      throw new StepNotAwaitedError([this.label], undefined, error);
+    });
+    this.tip = followed;
+    return followed;
+  }
 }
 
 /**
@@ -42,40 +112,47 @@ export interface ChatActions {
 export class TestFlow implements PromiseLike<readonly ChatMessage[]> {
   readonly #actions: ChatActions;
   readonly #step: Promise<Step | undefined>;
+  readonly #chain: StepChain;
 
   /** @internal Flows come from `TestChat`. */
-  constructor(actions: ChatActions, step: Promise<Step | undefined>) {
+  constructor(actions: ChatActions, step: Promise<Step | undefined>, chain?: StepChain) {
     this.#actions = actions;
-    this.#step = step;
+    this.#chain = chain ?? new StepChain('chat');
+    this.#step = this.#chain.follow(step);
   }
 
-  #then(next: (step: Step | undefined) => Step | Promise<Step>): TestFlow {
-    return new TestFlow(this.#actions, this.#step.then(next));
+  #then(written: string, next: (step: Step | undefined) => Step | Promise<Step>): TestFlow {
+    this.#chain.label += written;
+    return new TestFlow(this.#actions, this.#step.then(next), this.#chain);
   }
 
   /** The customer writes `text`. */
   send(text: string): TestFlow {
-    return this.#then(() => this.#actions.send(text));
+    return this.#then(`.send(${quoted(text)})`, () => this.#actions.send(text, this.#chain));
   }
 
   /** The customer presses a button of the latest message with buttons. */
   press(title: string): TestFlow {
-    return this.#then(() => this.#actions.press(title));
+    return this.#then(`.press(${quoted(title)})`, () => this.#actions.press(title, this.#chain));
   }
 
   /** The customer sends a file. */
   sendFile(file: CustomerFile, options?: { caption?: string }): TestFlow {
-    return this.#then(() => this.#actions.sendFile(file, options));
+    return this.#then(`.sendFile(${writtenFile(file)})`, () =>
+      this.#actions.sendFile(file, options, this.#chain),
+    );
   }
 
   /** The customer shares a location. */
   sendLocation(location: LocationRecord): TestFlow {
-    return this.#then(() => this.#actions.sendLocation(location));
+    return this.#then(`.sendLocation(${writtenLocation(location)})`, () =>
+      this.#actions.sendLocation(location, this.#chain),
+    );
   }
 
   /** Checks the next reply to the latest action: its text, a RegExp, a shape, or a check function. */
   assertReply(expected: ReplyExpectation): TestFlow {
-    return this.#then((step) => {
+    return this.#then(`.assertReply(${written(expected)})`, (step) => {
       if (!step)
         throw new Error(
           'assertReply() needs an action first: send, press, sendFile or sendLocation',
@@ -107,7 +184,7 @@ export class TestFlow implements PromiseLike<readonly ChatMessage[]> {
 
   /** Checks that the bot sent nothing more in reply to the latest action. */
   assertNoReply(): TestFlow {
-    return this.#then((step) => {
+    return this.#then('.assertNoReply()', (step) => {
       if (!step)
         throw new Error(
           'assertNoReply() needs an action first: send, press, sendFile or sendLocation',
@@ -129,6 +206,7 @@ export class TestFlow implements PromiseLike<readonly ChatMessage[]> {
     onFulfilled?: ((replies: readonly ChatMessage[]) => R1 | PromiseLike<R1>) | null,
     onRejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
+    this.#chain.taken = true;
     return this.#step.then((step) => step?.replies ?? []).then(onFulfilled, onRejected);
   }
 
