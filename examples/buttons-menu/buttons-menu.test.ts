@@ -15,17 +15,17 @@ describe.each([1, 2] as const)('the buttons-menu example on Pact API v%s', (apiV
     await chat
       .send('order')
       .assertReply({
-        text: /^What would you like to order\?/,
+        text: 'What would you like to order?',
         buttons: ['🍕 Pizza', '🍣 Sushi', '🥗 Salad'],
       })
       .press('🍣 Sushi')
       .assertReply({
-        text: /^🍣 Sushi it is\. Which size\?/,
+        text: '🍣 Sushi it is. Which size?',
         buttons: ['Small', 'Medium', 'Large'],
       })
       .press('Large')
       .assertReply('✅ One large sushi set, coming right up! It is on its way.')
-      .assertReply({ text: /^Hungry for more\?/, buttons: ['Order again'] });
+      .assertReply({ text: 'Hungry for more?', buttons: ['Order again'] });
     // v2 has no interactive messages: the same menu goes as numbered text.
     expect(chat.lastReply.interactive).toBe(apiVersion === 1);
   });

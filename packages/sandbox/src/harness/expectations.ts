@@ -10,7 +10,11 @@ export interface AttachmentExpectation {
 
 /** What a reply should be; each field given must match. */
 export interface ReplyShape {
-  /** The exact text, or a RegExp it must match. */
+  /**
+   * The exact text, or a RegExp it must match. Given together with `buttons`, it is the text
+   * above them also where the buttons are a numbered list ending the text — so one expectation
+   * fits a menu whether it went as interactive buttons or as numbered text (other channels, API v2).
+   */
   text?: string | RegExp | undefined;
   /** The buttons, in order (interactive ones, or the options of a numbered list). */
   buttons?: readonly string[] | undefined;
@@ -61,13 +65,24 @@ function fileMismatch(
   return undefined;
 }
 
+/** The text above a numbered list of buttons that ends it (the whole text when there is none). */
+function textAboveOptions(reply: ChatMessage): string {
+  if (reply.interactive || reply.buttons.length === 0) return reply.text;
+  const lines = reply.text.split('\n');
+  return lines
+    .slice(0, Math.max(0, lines.length - reply.buttons.length))
+    .join('\n')
+    .trimEnd();
+}
+
 function shapeMismatch(reply: ChatMessage, shape: ReplyShape): Mismatch | undefined {
-  if (shape.text !== undefined && !matches(reply.text, shape.text)) {
+  const text = shape.buttons !== undefined ? textAboveOptions(reply) : reply.text;
+  if (shape.text !== undefined && !matches(text, shape.text)) {
     return {
       part: 'text',
-      actual: reply.text,
+      actual: text,
       expected: shape.text,
-      reason: `its text is ${JSON.stringify(reply.text)}, expected ${typeof shape.text === 'string' ? show(shape.text) : `to match ${String(shape.text)}`}`,
+      reason: `its text${text === reply.text ? '' : ' above its buttons'} is ${JSON.stringify(text)}, expected ${typeof shape.text === 'string' ? show(shape.text) : `to match ${String(shape.text)}`}`,
     };
   }
   if (shape.buttons !== undefined) {
