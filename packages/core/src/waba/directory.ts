@@ -5,7 +5,6 @@ import {
   type PactConversationFacts,
   type PactWindowFacts,
 } from './pact-facts.js';
-import type { UpdateFacts } from './update-facts.js';
 
 /** How long what was learned of a conversation is kept: its messenger, channel and phone do not change. */
 const FACTS_TTL_MS = 7 * 24 * 60 * 60 * 1000;
@@ -25,9 +24,9 @@ export class ConversationDirectory {
     this.#facts = new TtlMap(maxEntries);
   }
 
-  /** Takes note of what an update names about its conversation. */
-  learn(facts: UpdateFacts): void {
-    const known = this.#facts.get(facts.conversationId);
+  /** Takes note of what an update (or the state) tells about a conversation. */
+  learn(conversationId: number, facts: Partial<PactConversationFacts>): void {
+    const known = this.#facts.get(conversationId);
     if (
       known !== undefined &&
       (facts.provider === undefined || known.provider === facts.provider) &&
@@ -37,7 +36,7 @@ export class ConversationDirectory {
       return;
     }
     this.#facts.set(
-      facts.conversationId,
+      conversationId,
       {
         provider: facts.provider ?? known?.provider,
         channelId: facts.channelId ?? known?.channelId,

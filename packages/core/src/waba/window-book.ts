@@ -78,7 +78,7 @@ export class WindowBook {
   observe(update: Update): void {
     const facts = updateFactsOf(update, kindOf(update));
     if (facts === undefined) return;
-    this.#directory.learn(facts);
+    this.#directory.learn(facts.conversationId, facts);
     if (facts.customerAt === undefined) return;
     const provider = facts.provider ?? this.#directory.known(facts.conversationId)?.provider;
     if (provider !== WABA) return;
@@ -131,6 +131,17 @@ export class WindowBook {
   async lookup(conversationId: number): Promise<WindowLookup> {
     let known = this.#directory.known(conversationId);
     if (known?.provider === undefined) {
+      // A window in the state is a WhatsApp Business conversation another process saw.
+      const stored = await this.#inLine(conversationId, () => this.#stored(conversationId));
+      if (stored !== undefined) {
+        this.#directory.learn(conversationId, { provider: WABA });
+        this.#mirror(conversationId, stored);
+        return {
+          provider: WABA,
+          channelId: undefined,
+          window: this.current(conversationId, WABA),
+        };
+      }
       const read = await this.#directory.read(conversationId, { window: true });
       if (read.provider === WABA && read.customerAt !== undefined) {
         await this.#inLine(conversationId, () => this.#store(conversationId, read.customerAt!));

@@ -17,7 +17,7 @@ describe('bot.send', () => {
       bot.on('message', (ctx) => {
         void ctx.reply('first');
         // A notification fired from inside a handler, and another from outside any.
-        notify = bot.send(ctx.conversationId!, 'second');
+        notify = bot.send(ctx.conversationId, 'second');
         void ctx.reply('third');
       }),
     );
