@@ -4,6 +4,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest';
 import { WindowClosedError } from '@pactbot/core';
 import { redisState, type RedisState } from '@pactbot/session-redis';
 import { startBot, type BotFixture } from '../support/bot-fixture.js';
+import { countHandled } from '../support/handled.js';
 import type { PactStub } from '../support/pact-stub.js';
 import { messageNew } from '../support/webhooks.js';
 
@@ -39,9 +40,12 @@ describe('the window on a shared Redis state', () => {
   it('is known to every bot on it, and to a bot started after the others stopped', async () => {
     const prefix = `pactbot-test:${randomUUID()}:`;
     const a = await botOn(prefix);
-    const b = await botOn(prefix);
     const writtenAt = Date.now() - HOUR;
+    // With a durable inbox a webhook is answered before its update runs: wait for the handling.
+    const handledByA = countHandled(a.fixture.bot);
     await a.fixture.post(wabaMessage(writtenAt));
+    await handledByA.reach(1);
+    const b = await botOn(prefix);
     const open = { open: true, closesAt: new Date(Math.floor(writtenAt / 1000) * 1000 + DAY) };
 
     // B never saw the conversation: its messenger and window come from the state, not from Pact.
@@ -51,7 +55,9 @@ describe('the window on a shared Redis state', () => {
     expect(b.fixture.stub.requests).toHaveLength(1);
 
     // An older message, delivered late to B, moves the window for neither.
+    const handled = countHandled(a.fixture.bot, b.fixture.bot);
     await b.fixture.post(wabaMessage(writtenAt - 5 * HOUR));
+    await handled.reach(1);
     expect(await a.fixture.bot.window(7)).toEqual(open);
 
     await a.fixture.close();
@@ -65,7 +71,9 @@ describe('the window on a shared Redis state', () => {
     const prefix = `pactbot-test:${randomUUID()}:`;
     const a = await botOn(prefix);
     const writtenAt = Date.now() - 2 * DAY;
+    const handledByA = countHandled(a.fixture.bot);
     await a.fixture.post(wabaMessage(writtenAt));
+    await handledByA.reach(1);
     const b = await botOn(prefix);
     await expect(b.fixture.bot.send(7, 'Too late')).rejects.toBeInstanceOf(WindowClosedError);
     expect(b.fixture.stub.requests).toEqual([]);

@@ -376,6 +376,9 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     }
     // The conversation's next update waits until this one's sends were accepted, keeping replies in order.
     if (ctx.pendingSends.length > 0) await Promise.allSettled(ctx.pendingSends);
+    // And until the window its customer's message opened is in the state, for whoever handles it.
+    const written = this.#windows.settled(ctx.conversationId);
+    if (written) await written;
     if (failure) {
       await this.#report(failure.error, ctx, id);
       throw failure.error;

@@ -179,6 +179,9 @@ export class Context {
    * for updates outside conversations. While it is closed, `ctx.reply`, `ctx.attach` and
    * `ctx.buttons` are refused with `WindowClosedError` (unless the bot's `waba.enforceWindow` is
    * false) and only `ctx.template` goes through. Read anew each time: it closes as time passes.
+   * A window the bot knows nothing of yet (a conversation just created, one it never saw) reads
+   * as closed, `closesAt` undefined, while a send to it asks Pact first; `await
+   * ctx.bot.window(ctx.conversationId)` asks Pact as well, and `ctx.window` tells what it said.
    */
   get window(): WabaWindow | undefined {
     const id = this.conversationId;
@@ -192,13 +195,20 @@ export class Context {
     return type === undefined || type === 'unknown' ? undefined : type;
   }
 
-  /** Refuses a free-form send on a closed WhatsApp Business window, before it is queued. */
-  #checkWindow(conversationId: number, method: string): void {
-    if (!this.#services.waba?.enforceWindow) return;
+  /**
+   * Refuses a free-form send on a closed WhatsApp Business window, before it is queued. Returns
+   * the check to make in the send's turn instead when nobody knows the window yet (a
+   * conversation just created, one the bot never saw): that one asks Pact first.
+   */
+  #checkWindow(conversationId: number, method: string): (() => Promise<void>) | undefined {
+    const waba = this.#services.waba;
+    if (!waba?.enforceWindow) return undefined;
     const window = this.window;
-    if (window && !window.open) {
-      throw new WindowClosedError(conversationId, window.closesAt, `ctx.${method}()`);
+    if (window === undefined || window.open) return undefined;
+    if (!waba.windows.isKnown(conversationId)) {
+      return () => waba.windows.check(conversationId, `ctx.${method}()`);
     }
+    throw new WindowClosedError(conversationId, window.closesAt, `ctx.${method}()`);
   }
 
   /** The conversation lock this handler holds, if the update belongs to a conversation. */
@@ -248,16 +258,26 @@ export class Context {
       if (typeof text !== 'string' || text.trim() === '') {
         throw new PactArgumentError(`ctx.reply() needs non-empty text, got ${show(text)}`);
       }
-      this.#checkWindow(conversationId, 'reply');
+      const unsure = this.#checkWindow(conversationId, 'reply');
       const channel = this.channel;
       const limit = textLimitOf(channel?.type, this.#services.textLimits);
       const messages = splitText(text, limit).map((part): SendMessageParams => ({
         message: part,
         send_to_crm: options.send_to_crm,
       }));
-      return this.#track(
-        this.#services.outbound.send(conversationId, messages, this.#guard, channel),
-      );
+      const outbound = this.#services.outbound;
+      if (unsure) {
+        const checked = outbound.inLine(
+          conversationId,
+          async () => {
+            await unsure();
+            return outbound.sendNow(conversationId, messages, this.#guard, channel);
+          },
+          this.#guard,
+        );
+        return this.#track(checked);
+      }
+      return this.#track(outbound.send(conversationId, messages, this.#guard, channel));
     } catch (error) {
       return this.#refuse(error);
     }
@@ -302,13 +322,14 @@ export class Context {
         metadata,
       };
     }
-    this.#checkWindow(conversationId, 'attach');
+    const unsure = this.#checkWindow(conversationId, 'attach');
     const outbound = this.#services.outbound;
     const channel = this.channel;
     // Upload and send share one turn in the line, so a reply queued after this one stays after it.
     const sent = outbound.inLine(
       conversationId,
       async () => {
+        if (unsure) await unsure();
         const attachmentId = await outbound.upload(conversationId, upload);
         return outbound.sendNow(
           conversationId,
@@ -340,7 +361,7 @@ export class Context {
   #buttons(text: string, buttons: readonly ButtonSpec[], options: ReplyOptions): Promise<Sent> {
     const conversationId = this.#conversation('buttons');
     const normalized = normalizeButtons(text, buttons);
-    this.#checkWindow(conversationId, 'buttons');
+    const unsure = this.#checkWindow(conversationId, 'buttons');
     const outbound = this.#services.outbound;
     const channel = this.channel;
     const interactive = outbound.apiVersion === 1 && channel?.type === 'whatsapp_business';
@@ -355,6 +376,7 @@ export class Context {
     const sent = outbound.inLine(
       conversationId,
       async () => {
+        if (unsure) await unsure();
         // Remembered before sending, so a quick press cannot overtake the menu.
         await menus.remember(conversationId, normalized, !interactive);
         return outbound.sendNow(conversationId, [message], this.#guard, channel);

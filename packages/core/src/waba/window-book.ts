@@ -1,10 +1,10 @@
-import { PactApiError, PactNetworkError, PactTimeoutError } from '../api/errors.js';
 import type { ChannelProvider } from '../api/types.js';
 import type { BotState } from '../state/types.js';
 import { TtlMap } from '../util/ttl-map.js';
 import type { Update } from '../webhook/types.js';
 import { kindOf } from '../webhook/update-kinds.js';
 import type { ConversationDirectory } from './directory.js';
+import { WindowClosedError } from './errors.js';
 import { updateFactsOf } from './update-facts.js';
 import { WABA, WABA_WINDOW_MS, windowAfter, type WabaWindow } from './window.js';
 
@@ -46,12 +46,15 @@ export interface WindowBookDeps {
  * then closes seconds early, never late.)
  *
  * When the state knows nothing of a conversation — a bot that started with its customers
- * mid-conversation, a memory state after a restart — Pact is asked once (see
- * `readConversationFacts`): v1's `last_income_message_at`, v2's messages. When Pact knows no
+ * mid-conversation, a memory state after a restart, a conversation just created — Pact is asked,
+ * once, and only when it matters: before a free-form send to it, or for `bot.window()` (see
+ * `readConversationFacts`: v1's `last_income_message_at`, v2's messages). When Pact knows no
  * message of the customer, the window is closed.
  *
  * This process also mirrors the latest time it saw of each conversation, for `ctx.window`, which
  * must answer at once: the bot refreshes the mirror from the state before each update's handler.
+ * A window nobody knows yet reads as closed there (`closesAt` undefined); a send to it asks Pact
+ * before it decides.
  */
 export class WindowBook {
   readonly #state: BotState;
@@ -91,10 +94,9 @@ export class WindowBook {
 
   /**
    * Gets a WhatsApp Business conversation's window ready for the handler of `update`: a
-   * customer's message brings its own time; for any other update the state is read (and, when it
-   * knows nothing, Pact). Undefined when there is nothing to wait for. Never rejects: a failure
-   * is reported (on `bot.events` `error`, or by the client as `api:error` when Pact could not be
-   * asked) and the window judged from what this process knows (closed when nothing).
+   * customer's message brings its own time; for any other update the state is read (Pact is not
+   * asked here: see {@link isKnown}). Undefined when there is nothing to wait for. Never rejects:
+   * a failure is reported on `bot.events` and the window judged from what this process knows.
    */
   prepare(update: Update): Promise<void> | undefined {
     const facts = updateFactsOf(update, kindOf(update));
@@ -103,16 +105,48 @@ export class WindowBook {
     const provider = facts.provider ?? this.#directory.known(conversationId)?.provider;
     if (provider !== WABA) return undefined;
     if (customerAt !== undefined) {
-      // Another process may have admitted it (a shared inbox): its time is in the state, not here.
-      this.#mirror(conversationId, customerAt);
+      const seen = this.#latest.get(conversationId);
+      if (seen === undefined || seen < customerAt) {
+        // Admitted by another process (a shared inbox): written here too, in case its write
+        // has not landed; `settled` waits for it before the update counts as handled.
+        this.#mirror(conversationId, customerAt);
+        void this.#inLine(conversationId, () => this.#write(conversationId, customerAt)).catch(
+          (error: unknown) => this.#report(error, update),
+        );
+      }
       if (update.type === 'message') return undefined;
     }
-    return this.#inLine(conversationId, () => this.#load(conversationId)).catch(
-      (error: unknown) => {
-        // A call to Pact that failed is reported by the client (`api:error`) already.
-        if (!isCallFailure(error)) this.#report(error, update);
-      },
+    return this.#inLine(conversationId, () => this.#load(conversationId, false)).catch(
+      (error: unknown) => this.#report(error, update),
     );
+  }
+
+  /**
+   * What is still being written of the conversation's window (its customer's latest message),
+   * to wait for before the update counts as handled: the next update of the conversation may be
+   * handled by another process, which reads the window from the state. Undefined when nothing is.
+   */
+  settled(conversationId: number | undefined): Promise<unknown> | undefined {
+    return conversationId === undefined ? undefined : this.#lines.get(conversationId);
+  }
+
+  /**
+   * Whether this process knows the conversation's window: a time of the customer's, or Pact's
+   * word that there is none. A send to a window nobody knows goes through {@link check}, which
+   * asks Pact, rather than being refused at once.
+   */
+  isKnown(conversationId: number): boolean {
+    return this.#latest.get(conversationId) !== undefined;
+  }
+
+  /**
+   * Refuses a free-form send with {@link WindowClosedError} when the conversation's window is
+   * closed, after reading it fresh (from the state, else Pact). `method` names the send.
+   */
+  async check(conversationId: number, method: string): Promise<void> {
+    const { window } = await this.lookup(conversationId);
+    if (window && !window.open)
+      throw new WindowClosedError(conversationId, window.closesAt, method);
   }
 
   /** The window as this process knows it now: undefined off WhatsApp Business (or when the messenger is unknown). */
@@ -150,7 +184,7 @@ export class WindowBook {
     }
     const provider = known.provider!;
     if (provider !== WABA) return { provider, channelId: known.channelId, window: undefined };
-    await this.#inLine(conversationId, () => this.#load(conversationId));
+    await this.#inLine(conversationId, () => this.#load(conversationId, true));
     return { provider, channelId: known.channelId, window: this.current(conversationId, WABA) };
   }
 
@@ -201,8 +235,8 @@ export class WindowBook {
     this.#mirror(conversationId, 0);
   }
 
-  /** Refreshes the mirror from the state; when the state knows nothing, from Pact. */
-  async #load(conversationId: number): Promise<void> {
+  /** Refreshes the mirror from the state; when the state knows nothing, from Pact (with `askPact`). */
+  async #load(conversationId: number, askPact: boolean): Promise<void> {
     const stored = await this.#stored(conversationId);
     if (stored !== undefined) {
       this.#mirror(conversationId, stored);
@@ -214,19 +248,12 @@ export class WindowBook {
       await this.#write(conversationId, seen);
       return;
     }
+    if (!askPact) return;
     const read = await this.#directory.read(conversationId, { window: true });
     if (read.provider !== WABA || read.customerAt === undefined) return;
     await this.#store(conversationId, read.customerAt);
     if (read.customerAt !== null) this.#mirror(conversationId, read.customerAt);
   }
-}
-
-function isCallFailure(error: unknown): boolean {
-  return (
-    error instanceof PactApiError ||
-    error instanceof PactNetworkError ||
-    error instanceof PactTimeoutError
-  );
 }
 
 /** How long the time of a customer's message at `at` is worth keeping. */

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WindowClosedError, type Context, type WabaWindow } from '@pactbot/core';
 import { startBot, type BotFixture } from '../../../../test/support/bot-fixture.js';
+import { webhooks } from '../../../../test/support/reference-webhooks.js';
 import { messageNew } from '../../../../test/support/webhooks.js';
 import { reference } from '../fixtures/reference-responses.js';
 import { referenceV2 } from '../api/v2/reference-v2.js';
@@ -35,6 +36,22 @@ function wabaMessage(conversationId: number, at: number, text = 'hi') {
 /** Calls to Pact other than sends of messages (which `fixture.sends()` lists). */
 function otherCalls(stub: BotFixture['stub']) {
   return stub.requests.filter((r) => !/\/conversations\/\d+\/messages$/.test(r.path));
+}
+
+/** A v1 conversation as `conversations.get` answers it. */
+function v1Conversation(id: number, channelType: string, lastIncome: number | null) {
+  const { conversation } = reference.conversation.data;
+  return {
+    status: 'ok',
+    data: {
+      conversation: {
+        ...conversation,
+        external_id: id,
+        channel_type: channelType,
+        last_income_message_at: lastIncome,
+      },
+    },
+  };
 }
 
 describe('the WhatsApp Business window', () => {
@@ -169,22 +186,6 @@ describe('the WhatsApp Business window', () => {
 });
 
 describe('a window the bot has not seen', () => {
-  /** A v1 conversation as `conversations.get` answers it. */
-  function v1Conversation(id: number, channelType: string, lastIncome: number | null) {
-    const { conversation } = reference.conversation.data;
-    return {
-      status: 'ok',
-      data: {
-        conversation: {
-          ...conversation,
-          external_id: id,
-          channel_type: channelType,
-          last_income_message_at: lastIncome,
-        },
-      },
-    };
-  }
-
   it("is read from Pact once on v1: the conversation's last_income_message_at", async () => {
     clockAt(NOW);
     fixture = await startBot();
@@ -287,6 +288,38 @@ describe('a window the bot has not seen', () => {
     expect(fixture.stub.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
       'GET /api/p2/conversations/91',
       'GET /api/p2/conversations/91/messages',
+    ]);
+  });
+
+  it('is asked of Pact only when a send needs it: a welcome on conversation:new goes through', async () => {
+    clockAt(NOW);
+    fixture = await startBot({}, (bot) => {
+      bot.on('conversation:new', async (ctx) => {
+        // Nobody knows this window yet: it reads closed, and the reply asks Pact first.
+        expect(ctx.window).toEqual({ open: false, closesAt: undefined });
+        if (ctx.conversationId === 79) await ctx.reply('Welcome!');
+      });
+    });
+    const created = (id: number) => ({
+      ...webhooks.conversationNew,
+      data: {
+        ...webhooks.conversationNew.data,
+        external_id: id,
+        channel_type: 'whatsapp_business',
+      },
+    });
+    // The customer's first message made the conversation; Pact has it already.
+    fixture.stub.route('GET', '/p1/companies/42/conversations/79', {
+      body: v1Conversation(79, 'whatsapp_business', NOW / 1000 - 5),
+    });
+    await fixture.post(created(80));
+    expect(fixture.stub.requests).toEqual([]);
+    await fixture.post(created(79));
+    expect(fixture.sends().map((s) => [s.conversationId, s.body.message])).toEqual([
+      [79, 'Welcome!'],
+    ]);
+    expect(otherCalls(fixture.stub).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /p1/companies/42/conversations/79',
     ]);
   });
 });
