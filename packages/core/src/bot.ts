@@ -87,7 +87,7 @@ export interface BotOptions<C extends Context = Context> {
   client?: PactClient | undefined;
   /** Require this value as the `secret` query parameter of every webhook (401 otherwise). */
   secret?: string | undefined;
-  /** Coordination state: dedup claims, conversation locks, button menus. Default: this process's memory; see `redisState` to share it. */
+  /** Coordination state: dedup claims, conversation locks, button menus, WhatsApp Business windows. Default: this process's memory; see `redisState` to share it. */
   state?: BotState | undefined;
   /** Handlers running at once, across conversations. Default 64. */
   concurrency?: number | undefined;

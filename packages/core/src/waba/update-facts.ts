@@ -1,7 +1,7 @@
 import { parsePactDate } from '../api/dates.js';
 import type { ChannelProvider } from '../api/types.js';
 import type { Update } from '../webhook/types.js';
-import { channelOf, conversationIdOf, type UpdateKind } from '../webhook/update-kinds.js';
+import { conversationIdOf, type UpdateKind } from '../webhook/update-kinds.js';
 
 /** What an update tells about its conversation: its messenger, channel, phone and window. */
 export interface UpdateFacts {
@@ -71,12 +71,37 @@ function phoneIn(update: Update): string | undefined {
   return undefined;
 }
 
+/**
+ * The messenger and channel an update names, read straight from the payload (what `channelOf`
+ * tells, without building v2's message in v1's shape: this runs for every update). v2 names no
+ * channel.
+ */
+function channelIn(update: Update): { type: ChannelProvider | undefined; id: number | undefined } {
+  if ('data' in update) {
+    const data = update.data as {
+      channel?: { id?: unknown; type?: unknown };
+      channel_id?: unknown;
+      channel_type?: unknown;
+    };
+    const type = data.channel?.type ?? data.channel_type;
+    const id = data.channel?.id ?? data.channel_id;
+    return {
+      type: typeof type === 'string' ? type : undefined,
+      id: typeof id === 'number' && id > 0 ? id : undefined,
+    };
+  }
+  const object = update.object as { provider?: unknown; conversation?: { provider?: unknown } };
+  const type = update.type === 'message' ? object.conversation?.provider : object.provider;
+  return { type: typeof type === 'string' ? type : undefined, id: undefined };
+}
+
 /** What `update` (of kind `kind`) tells about its conversation; undefined for updates outside conversations. */
 export function updateFactsOf(update: Update, kind: UpdateKind): UpdateFacts | undefined {
   const conversationId = conversationIdOf(update, kind);
   if (conversationId === undefined) return undefined;
-  const channel = channelOf(update, kind);
-  const provider = channel === undefined || channel.type === 'unknown' ? undefined : channel.type;
+  const channel = channelIn(update);
+  const provider =
+    channel.type === undefined || channel.type === 'unknown' ? undefined : channel.type;
   let customerAt: number | undefined;
   if (kind === 'message') customerAt = messageTime(update);
   else if ((kind === 'conversation:new' || kind === 'conversation:update') && 'data' in update) {
@@ -87,8 +112,7 @@ export function updateFactsOf(update: Update, kind: UpdateKind): UpdateFacts | u
   return {
     conversationId,
     provider,
-    // v2 names no channel: its channel ids are 0.
-    channelId: channel && channel.id > 0 ? channel.id : undefined,
+    channelId: channel.id,
     phone: phoneIn(update),
     customerAt,
   };
