@@ -12,6 +12,10 @@
  * v2 company webhook (`bot.api.v2.webhooks.ensure`); otherwise (1, the default) through v1,
  * setting the company's `webhook_url`.
  *
+ * "remind me tomorrow" reminds a day later on Pact (in 20 seconds in the sandbox); once a WhatsApp
+ * Business customer's 24-hour window has closed, the reminder is the template REMINDER_TEMPLATE
+ * (default `welcome_back`, one of the sandbox's) in REMINDER_LANGUAGE (default `en`).
+ *
  * With REDIS_URL set, sessions and the bot's coordination state live in Redis (keys prefixed with
  * REDIS_PREFIX, default `showcase:`), so several copies of the demo can serve one company. In the
  * sandbox, each run's keys carry the run's own prefix as well (`showcase:sandbox-…:`), since every
@@ -30,6 +34,9 @@ import type { SurveySession } from '../survey/survey.js';
 import { showcase, type ShowcaseContext } from './showcase.js';
 
 const env = process.env;
+
+/** How soon "remind me tomorrow" reminds in the sandbox. */
+const SANDBOX_REMINDER_MS = 20_000;
 
 /** Where sessions and coordination state live, and how to let go of them. */
 interface Storage {
@@ -113,7 +120,8 @@ async function runInSandbox(): Promise<() => Promise<void>> {
   const { sandbox, note } = await startSandbox(port());
   const storing = storage(`sandbox-${Date.now().toString(36)}`);
   const bot = new Bot<ShowcaseContext>({ ...sandbox.botOptions, state: storing.state });
-  showcase(bot, { store: storing.store });
+  // Nobody waits a day in a demo: "remind me tomorrow" reminds in 20 seconds.
+  showcase(bot, { store: storing.store, reminders: { delayMs: SANDBOX_REMINDER_MS } });
   logFailures(bot);
   const disconnect = sandbox.connect(bot);
   // A first customer, so the page opens on a chat ready to type into.
@@ -126,6 +134,9 @@ async function runInSandbox(): Promise<() => Promise<void>> {
       `  Chat with it:  ${sandbox.chatUrl}`,
       `${note}  Pact API:      ${sandbox.apiUrl}  (token ${sandbox.token}, company ${sandbox.companyId})`,
       ...(storing.line ? [storing.line] : []),
+      '',
+      '  Write "remind me tomorrow": the reminder comes in 20 seconds. Press "+25 h" on the chat',
+      '  first, and on WhatsApp Business it comes as a template: the 24-hour window has closed.',
       '',
       '  Press Ctrl+C to stop.',
       '',
@@ -165,7 +176,13 @@ async function runOnPact(token: string, company: string, publicUrl: string) {
     apiVersion: version,
     state: storing.state,
   });
-  showcase(bot, { store: storing.store });
+  showcase(bot, {
+    store: storing.store,
+    reminders: {
+      template: env.REMINDER_TEMPLATE || undefined,
+      language: env.REMINDER_LANGUAGE || undefined,
+    },
+  });
   logFailures(bot);
   await bot.listen({ port: port(), host: env.HOST, path: webhookUrl.pathname });
   if (secret) webhookUrl.searchParams.set('secret', secret);

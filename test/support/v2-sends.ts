@@ -130,6 +130,11 @@ export interface V2IncomingOptions {
   /** The conversation's provider (`whatsapp` in the reference's example). */
   provider?: string;
   companyId?: number;
+  /**
+   * When the customer wrote it (`external_created_at` and `created_at`). Default now: a message
+   * just written, so a WhatsApp Business conversation's 24-hour window is open.
+   */
+  writtenAt?: Date;
 }
 
 let nextIncomingId = 50_000;
@@ -147,6 +152,8 @@ export function v2Incoming(options: V2IncomingOptions = {}) {
       company_id: companyId,
       conversation_id: conversationId,
       status: 'created',
+      created_at: (options.writtenAt ?? new Date()).toISOString(),
+      external_created_at: (options.writtenAt ?? new Date()).toISOString(),
       message: options.text ?? example.object.message,
       attachments: [],
       conversation: {

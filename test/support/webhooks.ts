@@ -18,12 +18,23 @@ export interface MessageNewOptions {
   attachments?: object[];
   location?: object | null;
   jobId?: number | null;
+  /**
+   * When it was written (`created_at`, `created_at_timestamp`). Default now: a message just
+   * written, so a WhatsApp Business conversation's 24-hour window is open.
+   */
+  writtenAt?: Date;
+}
+
+/** A time as Pact's v1 webhooks write it: `2017-11-11 12:45:53 UTC`. */
+export function pactTime(date: Date): string {
+  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
 /** A `message`/`new` webhook body. */
 export function messageNew(options: MessageNewOptions = {}) {
   const channelType = options.channelType ?? 'whatsapp';
   const channelId = options.channelId ?? 1;
+  const writtenAt = options.writtenAt ?? new Date();
   return {
     type: 'message',
     event: 'new',
@@ -37,8 +48,8 @@ export function messageNew(options: MessageNewOptions = {}) {
       message: options.text === undefined ? 'hi' : options.text,
       location: options.location ?? {},
       income: options.income ?? true,
-      created_at: '2017-11-11 12:45:53 UTC',
-      created_at_timestamp: 1603118584,
+      created_at: pactTime(writtenAt),
+      created_at_timestamp: Math.floor(writtenAt.getTime() / 1000),
       ack: 1,
       attachments: options.attachments ?? [],
       job_id: options.jobId ?? null,

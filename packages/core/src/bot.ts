@@ -9,13 +9,14 @@ import {
   type RateLimitOptions,
 } from './api/rate-limit.js';
 import type { RetryOptions } from './api/retry.js';
-import { requireId } from './api/validate.js';
+import { requirePhone } from './api/resources/phone.js';
+import { requireId, show } from './api/validate.js';
 import { Composer } from './composer/composer.js';
 import { DIALOG_SERVICES, type DialogServices } from './conversation/host.js';
 import { ButtonMenus } from './context/button-menus.js';
 import { buttonPresses } from './context/button-presses.js';
-import { Context, type ContextServices } from './context/context.js';
-import type { TextLimit } from './context/split-text.js';
+import { Context, type ContextServices, type ReplyOptions } from './context/context.js';
+import { splitText, textLimitOf, type TextLimit } from './context/split-text.js';
 import {
   handleWebhook,
   type WebhookDeps,
@@ -45,6 +46,14 @@ import type { BotState, ConversationLock } from './state/types.js';
 import { Deadlines } from './util/deadlines.js';
 import { waitAtMost } from './util/timeout.js';
 import { updateIdentity } from './webhook/update-kinds.js';
+import type { Sent } from './outbound/sent.js';
+import { ConversationDirectory } from './waba/directory.js';
+import { WindowClosedError } from './waba/errors.js';
+import { wabaOptions, type WabaOptions } from './waba/options.js';
+import { TemplateSender } from './waba/template-sender.js';
+import { checkTemplateRequest, TemplateBook, type TemplateOptions } from './waba/templates.js';
+import { WindowBook } from './waba/window-book.js';
+import type { WabaWindow } from './waba/window.js';
 import { compose, type MiddlewareFn } from './composer/middleware.js';
 import type { Update } from './webhook/types.js';
 
@@ -84,7 +93,7 @@ export interface BotOptions<C extends Context = Context> {
   client?: PactClient | undefined;
   /** Require this value as the `secret` query parameter of every webhook (401 otherwise). */
   secret?: string | undefined;
-  /** Coordination state: dedup claims, conversation locks, button menus. Default: this process's memory; see `redisState` to share it. */
+  /** Coordination state: dedup claims, conversation locks, button menus, WhatsApp Business windows. Default: this process's memory; see `redisState` to share it. */
   state?: BotState | undefined;
   /** Handlers running at once, across conversations. Default 64. */
   concurrency?: number | undefined;
@@ -135,7 +144,28 @@ export interface BotOptions<C extends Context = Context> {
    * `DEBUG=pactbot:*`.
    */
   logger?: Logger | false | undefined;
+  /**
+   * WhatsApp Business: whether free-form sends on a closed 24-hour window are refused (default
+   * yes, with `WindowClosedError`), and how long the template list is kept.
+   */
+  waba?: WabaOptions | undefined;
 }
+
+/** A message for `bot.send`: its text, and the options of `ctx.reply`. */
+export interface SendOptions extends ReplyOptions {
+  /** The text. Longer than the channel allows, it is split and sent in parts, as `ctx.reply` does. */
+  text: string;
+}
+
+/** Who `bot.sendTemplate` writes to: a conversation by its id, or a phone number. */
+export type TemplateRecipient =
+  | number
+  | {
+      /** The customer's phone, country code first: `79250000001` (`+`, spaces and dashes are dropped). */
+      phone: string;
+      /** The WhatsApp Business channel to send through (API v1), when the company has several. */
+      channelId?: number | undefined;
+    };
 
 /** What `bot.stop()` could not finish before its deadline. */
 export interface StopReport {
@@ -174,6 +204,10 @@ export class Bot<C extends Context = Context> extends Composer<C> {
 
   readonly #services: ContextServices;
   readonly #outbound: Outbound;
+  readonly #windows: WindowBook;
+  readonly #templates: TemplateSender;
+  readonly #enforceWindow: boolean;
+  readonly #textLimits: Record<string, TextLimit> | undefined;
   readonly #runner: UpdateRunner;
   readonly #contextType: ContextConstructor<C>;
   readonly #secret: string | undefined;
@@ -252,6 +286,22 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       options.delivery,
     );
     this.#outbound = new (trace?.sends ? TracedOutbound : Outbound)(this.api, tracker, meter);
+    const waba = wabaOptions(options.waba);
+    const directory = new ConversationDirectory(this.api);
+    this.#windows = new WindowBook({
+      state: this.state,
+      companyId: this.companyId,
+      directory,
+      report: (error, update) => this.#reportWindow(error, update),
+    });
+    this.#templates = new TemplateSender(
+      this.api,
+      this.#outbound,
+      new TemplateBook(this.api, waba.templatesTtlMs),
+      directory,
+    );
+    this.#enforceWindow = waba.enforceWindow;
+    this.#textLimits = options.textLimits;
     const menus = new ButtonMenus(
       this.state,
       this.companyId,
@@ -270,6 +320,11 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       outbound: this.#outbound,
       menus,
       textLimits: options.textLimits,
+      waba: {
+        windows: this.#windows,
+        templates: this.#templates,
+        enforceWindow: waba.enforceWindow,
+      },
       reportUnawaited: (error, ctx) =>
         void this.#report(error, ctx as C, updateIdentity(ctx.update)),
     };
@@ -337,6 +392,9 @@ export class Bot<C extends Context = Context> extends Composer<C> {
   }
 
   async #handle(update: Update, id: string, lock: ConversationLock | undefined): Promise<void> {
+    // A WhatsApp Business conversation's window, read before the handler so `ctx.window` can tell it.
+    const window = this.#windows.prepare(update);
+    if (window) await window;
     // Watched for sends after the handler returned, and failed sends nothing awaited.
     const watch =
       lock && this.#sendWatch.wanted ? this.#sendWatch.start(update, id, lock) : undefined;
@@ -350,6 +408,9 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     watch?.returned(ctx);
     // The conversation's next update waits until this one's sends were accepted, keeping replies in order.
     if (ctx.pendingSends.length > 0) await Promise.allSettled(ctx.pendingSends);
+    // And until the window its customer's message opened is in the state, for whoever handles it.
+    const written = this.#windows.settled(ctx.conversationId);
+    if (written) await written;
     watch?.settled(ctx);
     if (failure) await this.#report(failure.error, ctx, id);
     if (watch) await watch.finish(ctx, failure?.error);
@@ -364,6 +425,12 @@ export class Bot<C extends Context = Context> extends Composer<C> {
    * for must not wait behind it.
    */
   #observe(update: Update): void {
+    // A customer's message on WhatsApp Business opens the window, from the message's own time.
+    try {
+      this.#windows.observe(update);
+    } catch (error) {
+      this.#reportWindow(error, update);
+    }
     const { tracker } = this.#outbound;
     if ('object' in update) {
       if (update.type === 'message' && (update.event === 'update' || !update.object.income)) {
@@ -371,6 +438,104 @@ export class Bot<C extends Context = Context> extends Composer<C> {
       }
     } else if (update.type === 'job') tracker.jobExecuted(update.data);
     else if (update.type === 'message' && update.event === 'ack') tracker.messageAck(update.data);
+  }
+
+  /** A failure to keep or read a WhatsApp Business window: reported, never thrown at the update. */
+  #reportWindow(error: unknown, update: Update | undefined): void {
+    const id = update === undefined ? undefined : updateIdentity(update);
+    this.events.emit('error', { error, update, id });
+    if (this.events.listenerCount('error') === 0) {
+      console.error("pactbot: could not keep a WhatsApp Business conversation's window:", error);
+    }
+  }
+
+  #refuseStopped(method: string): void {
+    if (this.#stopping) {
+      throw new PactArgumentError(
+        `${method} was called after bot.stop(); create a new bot to send`,
+        {
+          code: 'PACTBOT_BOT_STOPPED',
+        },
+      );
+    }
+  }
+
+  /**
+   * Sends a message the bot starts itself — a notification, a reminder — outside any handler:
+   * `await bot.send(conversationId, 'Your order shipped')`, or `{ text, send_to_crm }`. The same
+   * path as `ctx.reply`: in the conversation's line (in order with the replies of its handlers
+   * in this process), within the rate budget, retried where Pact cannot have taken it, split over
+   * the channel's length limit. On WhatsApp Business it is refused with `WindowClosedError`
+   * before reaching Pact when the conversation's 24-hour window is closed (send a template with
+   * `bot.sendTemplate` then). The conversation's messenger and window come from what the bot saw
+   * of it, else from the state, else from Pact (read once).
+   */
+  async send(conversationId: number, message: string | SendOptions): Promise<Sent> {
+    this.#refuseStopped('bot.send()');
+    const id = requireId('conversationId', conversationId);
+    const { text, send_to_crm } =
+      typeof message === 'string'
+        ? { text: message, send_to_crm: undefined }
+        : message !== null && typeof message === 'object'
+          ? message
+          : { text: message as unknown, send_to_crm: undefined };
+    if (typeof text !== 'string' || text.trim() === '') {
+      throw new PactArgumentError(
+        `bot.send() needs non-empty text, as a string or { text }, got ${show(typeof message === 'string' ? message : text)}`,
+      );
+    }
+    return this.#outbound.inLine(id, async () => {
+      const { provider, channelId, window } = await this.#windows.lookup(id);
+      if (window && !window.open && this.#enforceWindow) {
+        throw new WindowClosedError(id, window.closesAt, 'bot.send()');
+      }
+      const limit = textLimitOf(provider, this.#textLimits);
+      const messages = splitText(text, limit).map((part) => ({ message: part, send_to_crm }));
+      return this.#outbound.sendNow(id, messages, undefined, {
+        id: channelId ?? 0,
+        type: provider,
+      });
+    });
+  }
+
+  /**
+   * Sends an approved WhatsApp Business template the bot starts itself — a reminder, an order
+   * update — to a conversation (by its id) or a phone number (`{ phone }`, writing first or into
+   * the conversation that phone has): `await bot.sendTemplate(conversationId, 'order_update', {
+   * language: 'en', parameters: ['#123'] })`. The template is found by name (or `waba_id`, or
+   * Pact's id) in the company's list, and the parameters checked against its placeholders before
+   * anything is sent. A template is delivered whether or not the window is open, and opens none.
+   */
+  async sendTemplate(
+    to: TemplateRecipient,
+    nameOrId: string,
+    options: TemplateOptions = {},
+  ): Promise<Sent> {
+    const method = 'bot.sendTemplate()';
+    this.#refuseStopped(method);
+    const request = checkTemplateRequest(method, nameOrId, options);
+    if (typeof to === 'number') {
+      return this.#templates.toConversation(method, requireId('conversationId', to), request);
+    }
+    if (to !== null && typeof to === 'object' && 'phone' in to) {
+      const phone = requirePhone('phone', to.phone);
+      const channelId =
+        to.channelId === undefined ? undefined : requireId('channelId', to.channelId);
+      return this.#templates.toPhone(method, phone, request, channelId);
+    }
+    throw new PactArgumentError(
+      `${method} sends to a conversation id or { phone }, got ${show(to)}`,
+    );
+  }
+
+  /**
+   * The 24-hour window of a WhatsApp Business conversation, as `ctx.window` tells it inside
+   * handlers: `{ open, closesAt }`; undefined for conversations on other messengers. Read from
+   * the state (shared with the bot's other processes), else from Pact.
+   */
+  async window(conversationId: number): Promise<WabaWindow | undefined> {
+    const { window } = await this.#windows.lookup(requireId('conversationId', conversationId));
+    return window;
   }
 
   async #report(error: unknown, ctx: C, id: string): Promise<void> {

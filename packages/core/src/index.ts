@@ -10,6 +10,8 @@ export {
   type StopReport,
   type ErrorHandler,
   type ContextConstructor,
+  type SendOptions,
+  type TemplateRecipient,
 } from './bot.js';
 export {
   Composer,
@@ -43,7 +45,12 @@ export {
   type AttachOptions,
   type AttachFile,
   type ContextServices,
+  type WabaServices,
 } from './context/context.js';
+export { WindowClosedError } from './waba/errors.js';
+export type { WabaWindow } from './waba/window.js';
+export type { WabaOptions } from './waba/options.js';
+export type { TemplateOptions } from './waba/templates.js';
 export type { ButtonSpec, ButtonPress } from './context/button-menus.js';
 export { splitText, textLimitOf, TEXT_LIMITS, type TextLimit } from './context/split-text.js';
 export type { Sent } from './outbound/sent.js';

@@ -298,7 +298,15 @@ export class PactTimeoutError extends PactError {
  * - `PACTBOT_UNKNOWN_DIALOG`: `ctx.conversation.enter()` named a dialog nobody registered;
  * - `PACTBOT_DIALOG_ACTIVE`: a dialog was entered while another is active in the conversation;
  * - `PACTBOT_NOT_IN_DIALOG`: a dialog's step was called outside its dialog, or after it ended;
- * - `PACTBOT_NOT_ASYNC`: a dialog function is not an async function.
+ * - `PACTBOT_NOT_ASYNC`: a dialog function is not an async function;
+ * - `PACTBOT_WINDOW_CLOSED`: a free-form message (text, a file, buttons) was to go to a WhatsApp
+ *   Business conversation whose 24-hour window is closed; only a template goes through there
+ *   (`WindowClosedError`);
+ * - `PACTBOT_NOT_WABA`: a WhatsApp Business template was to go to a conversation on another messenger;
+ * - `PACTBOT_UNKNOWN_TEMPLATE`: no approved template of the company has the name or id given;
+ * - `PACTBOT_TEMPLATE_LANGUAGE`: the template is not approved in the language given, or a language
+ *   is needed to choose among its versions;
+ * - `PACTBOT_TEMPLATE_PARAMETERS`: the parameters do not fit the template's placeholders.
  */
 export type PactUsageCode =
   | 'PACTBOT_INVALID_ARGUMENT'
@@ -312,7 +320,12 @@ export type PactUsageCode =
   | 'PACTBOT_UNKNOWN_DIALOG'
   | 'PACTBOT_DIALOG_ACTIVE'
   | 'PACTBOT_NOT_IN_DIALOG'
-  | 'PACTBOT_NOT_ASYNC';
+  | 'PACTBOT_NOT_ASYNC'
+  | 'PACTBOT_WINDOW_CLOSED'
+  | 'PACTBOT_NOT_WABA'
+  | 'PACTBOT_UNKNOWN_TEMPLATE'
+  | 'PACTBOT_TEMPLATE_LANGUAGE'
+  | 'PACTBOT_TEMPLATE_PARAMETERS';
 
 /** Options of {@link PactArgumentError}. */
 export interface PactArgumentErrorOptions {

@@ -9,6 +9,11 @@ import type { Bot } from '../bot.js';
 import type { Outbound, SendGuard } from '../outbound/outbound.js';
 import type { Sent } from '../outbound/sent.js';
 import type { ConversationLock } from '../state/types.js';
+import { WindowClosedError } from '../waba/errors.js';
+import type { TemplateSender } from '../waba/template-sender.js';
+import { checkTemplateRequest, type TemplateOptions } from '../waba/templates.js';
+import type { WindowBook } from '../waba/window-book.js';
+import { WABA, type WabaWindow } from '../waba/window.js';
 import type { MessageData, Update } from '../webhook/types.js';
 import {
   normalizeButtons,
@@ -52,6 +57,14 @@ export interface AttachOptions extends ReplyOptions {
   metadata?: AttachmentMetadata | undefined;
 }
 
+/** What a context needs from its bot for WhatsApp Business: the windows, templates, and whether to hold sends to the window. */
+export interface WabaServices {
+  readonly windows: WindowBook;
+  readonly templates: TemplateSender;
+  /** Refuse free-form sends on a closed window (`WindowClosedError`). */
+  readonly enforceWindow: boolean;
+}
+
 /** What a context needs from its bot. */
 export interface ContextServices {
   readonly bot: Bot;
@@ -60,6 +73,8 @@ export interface ContextServices {
   readonly outbound: Outbound;
   readonly menus: ButtonMenus;
   readonly textLimits: Record<string, TextLimit> | undefined;
+  /** WhatsApp Business windows and templates; without them `ctx.window` is undefined and `ctx.template` refused. */
+  readonly waba?: WabaServices | undefined;
   /** Reports a send refused before it started that the handler neither awaited nor returned. */
   reportUnawaited(error: Error, ctx: Context): void;
 }
@@ -158,6 +173,44 @@ export class Context {
     return matchFilter(filter, 'ctx.has()')(this);
   }
 
+  /**
+   * The 24-hour window of a WhatsApp Business conversation: `{ open, closesAt }`, 24 hours from
+   * the customer's last message (by the message's own time); undefined on other messengers and
+   * for updates outside conversations. While it is closed, `ctx.reply`, `ctx.attach` and
+   * `ctx.buttons` are refused with `WindowClosedError` (unless the bot's `waba.enforceWindow` is
+   * false) and only `ctx.template` goes through. Read anew each time: it closes as time passes.
+   * A window the bot knows nothing of yet (a conversation just created, one it never saw) reads
+   * as closed, `closesAt` undefined, while a send to it asks Pact first; `await
+   * ctx.bot.window(ctx.conversationId)` asks Pact as well, and `ctx.window` tells what it said.
+   */
+  get window(): WabaWindow | undefined {
+    const id = this.conversationId;
+    if (id === undefined) return undefined;
+    return this.#services.waba?.windows.current(id, this.#provider());
+  }
+
+  /** The conversation's messenger as the update names it (v2 payloads without one: unknown). */
+  #provider(): string | undefined {
+    const type = this.channel?.type;
+    return type === undefined || type === 'unknown' ? undefined : type;
+  }
+
+  /**
+   * Refuses a free-form send on a closed WhatsApp Business window, before it is queued. Returns
+   * the check to make in the send's turn instead when nobody knows the window yet (a
+   * conversation just created, one the bot never saw): that one asks Pact first.
+   */
+  #checkWindow(conversationId: number, method: string): (() => Promise<void>) | undefined {
+    const waba = this.#services.waba;
+    if (!waba?.enforceWindow) return undefined;
+    const window = this.window;
+    if (window === undefined || window.open) return undefined;
+    if (!waba.windows.isKnown(conversationId)) {
+      return () => waba.windows.check(conversationId, `ctx.${method}()`);
+    }
+    throw new WindowClosedError(conversationId, window.closesAt, `ctx.${method}()`);
+  }
+
   /** The conversation lock this handler holds, if the update belongs to a conversation. */
   get lock(): ConversationLock | undefined {
     return this.#lock;
@@ -205,15 +258,26 @@ export class Context {
       if (typeof text !== 'string' || text.trim() === '') {
         throw new PactArgumentError(`ctx.reply() needs non-empty text, got ${show(text)}`);
       }
+      const unsure = this.#checkWindow(conversationId, 'reply');
       const channel = this.channel;
       const limit = textLimitOf(channel?.type, this.#services.textLimits);
       const messages = splitText(text, limit).map((part): SendMessageParams => ({
         message: part,
         send_to_crm: options.send_to_crm,
       }));
-      return this.#track(
-        this.#services.outbound.send(conversationId, messages, this.#guard, channel),
-      );
+      const outbound = this.#services.outbound;
+      if (unsure) {
+        const checked = outbound.inLine(
+          conversationId,
+          async () => {
+            await unsure();
+            return outbound.sendNow(conversationId, messages, this.#guard, channel);
+          },
+          this.#guard,
+        );
+        return this.#track(checked);
+      }
+      return this.#track(outbound.send(conversationId, messages, this.#guard, channel));
     } catch (error) {
       return this.#refuse(error);
     }
@@ -258,12 +322,14 @@ export class Context {
         metadata,
       };
     }
+    const unsure = this.#checkWindow(conversationId, 'attach');
     const outbound = this.#services.outbound;
     const channel = this.channel;
     // Upload and send share one turn in the line, so a reply queued after this one stays after it.
     const sent = outbound.inLine(
       conversationId,
       async () => {
+        if (unsure) await unsure();
         const attachmentId = await outbound.upload(conversationId, upload);
         return outbound.sendNow(
           conversationId,
@@ -295,6 +361,7 @@ export class Context {
   #buttons(text: string, buttons: readonly ButtonSpec[], options: ReplyOptions): Promise<Sent> {
     const conversationId = this.#conversation('buttons');
     const normalized = normalizeButtons(text, buttons);
+    const unsure = this.#checkWindow(conversationId, 'buttons');
     const outbound = this.#services.outbound;
     const channel = this.channel;
     const interactive = outbound.apiVersion === 1 && channel?.type === 'whatsapp_business';
@@ -309,6 +376,7 @@ export class Context {
     const sent = outbound.inLine(
       conversationId,
       async () => {
+        if (unsure) await unsure();
         // Remembered before sending, so a quick press cannot overtake the menu.
         await menus.remember(conversationId, normalized, !interactive);
         return outbound.sendNow(conversationId, [message], this.#guard, channel);
@@ -316,5 +384,38 @@ export class Context {
       this.#guard,
     );
     return this.#track(sent);
+  }
+
+  /**
+   * Sends an approved WhatsApp Business template into this conversation — the one message
+   * WhatsApp delivers outside the 24-hour window: `ctx.template('order_update', { language: 'en',
+   * parameters: ['#123'] })`. The template is found by its name (or `waba_id`, or Pact's id) in
+   * the company's list (kept for a while), and the parameters are checked against its
+   * placeholders before anything is sent. Goes in the conversation's line, in order with
+   * replies. A template opens no window; the customer's answer does.
+   */
+  template(nameOrId: string, options: TemplateOptions = {}): Promise<Sent> {
+    try {
+      const conversationId = this.#conversation('template');
+      const request = checkTemplateRequest('ctx.template()', nameOrId, options);
+      const waba = this.#services.waba;
+      if (!waba) {
+        throw new PactArgumentError(
+          "ctx.template() needs a context made by a Bot, which knows the company's templates",
+        );
+      }
+      const provider = this.#provider();
+      if (provider !== undefined && provider !== WABA) {
+        throw new PactArgumentError(
+          `ctx.template() sends WhatsApp Business templates, but conversation ${conversationId} is on ${provider}; send it a message with ctx.reply()`,
+          { code: 'PACTBOT_NOT_WABA' },
+        );
+      }
+      return this.#track(
+        waba.templates.toConversation('ctx.template()', conversationId, request, this.#guard),
+      );
+    } catch (error) {
+      return this.#refuse(error);
+    }
   }
 }

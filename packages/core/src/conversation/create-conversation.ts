@@ -17,7 +17,7 @@ const AsyncFunction = (Object.getPrototypeOf(async function () {}) as { construc
  *
  * Between turns the function stays suspended in this process; when the dialog continues in
  * another process, or after a restart, the function runs again from the start against the
- * dialog's record — its waits, its sends through `ctx.reply`/`ctx.attach`/`ctx.buttons` and its
+ * dialog's record — its waits, its sends through `ctx.reply`/`ctx.attach`/`ctx.buttons`/`ctx.template` and its
  * `conv.external` calls return what they did the first time, and nothing is sent again. Code of
  * its own between them (a `console.log`, a call to a database) runs again then: put such effects
  * in `conv.external`.

@@ -1,7 +1,7 @@
 import type { Context } from '../context/context.js';
 
 /** The sends a dialog records, by the `Context` method that makes them. */
-export const DIALOG_SENDS = ['reply', 'attach', 'buttons'] as const;
+export const DIALOG_SENDS = ['reply', 'attach', 'buttons', 'template'] as const;
 
 /** A send method of the context. */
 export type DialogSend = (typeof DIALOG_SENDS)[number];

@@ -94,6 +94,36 @@ export class Outbound {
   }
 
   /**
+   * Runs `task` outside any conversation's line (a send whose conversation is not known yet, such
+   * as a template to a phone number), tracked like every send so `stop()` waits for it.
+   */
+  unlined<T>(task: () => Promise<T>): Promise<T> {
+    const result = task();
+    const tail: Promise<void> = result.then(
+      () => void this.#inFlight.delete(tail),
+      () => void this.#inFlight.delete(tail),
+    );
+    this.#inFlight.add(tail);
+    return result;
+  }
+
+  /**
+   * Makes one call to Pact for a task that holds the conversation's turn (or runs `unlined`):
+   * refused with {@link SendCancelledError} when the guard no longer holds, and counted against
+   * the conversation's share of the rate budget.
+   */
+  call<T>(
+    conversationId: number | undefined,
+    call: () => Promise<T>,
+    guard?: SendGuard,
+  ): Promise<T> {
+    if (conversationId === undefined) return call();
+    const refused = refusal(conversationId, guard);
+    if (refused) return Promise.reject(refused);
+    return this.#metered(conversationId, call);
+  }
+
+  /**
    * Sends messages in the conversation's line, one after another with nothing in between; stops
    * at the first that fails. Resolves with the last, whose `parts` lists them all. `channel` (the
    * update's) is what a v2 `Sent.job` names.

@@ -264,6 +264,12 @@ export interface V2WriteFirstParams {
   waba_id?: string | undefined;
   /** Values of the template's `{{1}}`, `{{2}}`… in order. */
   substitutions?: readonly string[] | undefined;
+  /**
+   * The language of the template's version, such as `en`. Not in Pact's v2 reference (v1 names it
+   * `template[language_code]`); sent only when given, for a Pact (or the sandbox) that lists a
+   * `language` with each template and keeps a version per language.
+   */
+  language?: string | undefined;
   /** Sync the message to CRM integrations. Pact's default is true. */
   send_to_crm?: boolean | undefined;
 }

@@ -103,6 +103,10 @@ export function writeFirstBody(params: V2WriteFirstParams): Record<string, unkno
       );
     }
   }
+  const language = optionalString('language', params.language);
+  if (language !== undefined && wabaId === undefined) {
+    throw new PactArgumentError("language chooses a template's version: pass it with a waba_id");
+  }
   if (wabaId !== undefined && (text || ids?.length)) {
     throw new PactArgumentError(
       'a first message takes a template (waba_id) or text and attachments, not both: the template is what WhatsApp Business delivers, so the text would be lost',
@@ -130,6 +134,7 @@ export function writeFirstBody(params: V2WriteFirstParams): Record<string, unkno
     attachment_ids: ids,
     waba_id: wabaId,
     substitutions,
+    language,
     send_to_crm: optionalBoolean('send_to_crm', params.send_to_crm),
   };
 }
