@@ -7,7 +7,7 @@ import type {
   Update,
 } from '@pactbot/core';
 import type { RedisClient } from './connection.js';
-import { guarded } from './errors.js';
+import { guarded, SessionConflictError } from './errors.js';
 import {
   ADMIT,
   COMPLETE,
@@ -15,15 +15,20 @@ import {
   DUE_NOW,
   EXTEND,
   FINISH,
+  HOLD,
   INDEX,
   RELEASE,
   TAKE,
   UNINDEX,
 } from './inbox-scripts.js';
 import type { KeyNames } from './keys.js';
+import { LineValues, type KeyedWrite } from './turn-values.js';
 
 /** How long an idle line's keys (its empty queue, tickets, fence) are kept. */
 const IDLE_TTL_MS = 24 * 60 * 60 * 1000;
+
+/** Most ended holds removed from the index in one command. */
+const DROPS_PER_COMMAND = 256;
 
 /** An entry as the queue stores it: its identity, a newline, the update as JSON. */
 function encode(entry: InboxEntry): string {
@@ -39,40 +44,90 @@ function decode(line: string, stored: string): InboxEntry {
   };
 }
 
+/** The line a member of the index of held turns is about. */
+function lineOfHold(member: string): string {
+  return member.slice(0, member.lastIndexOf('\n'));
+}
+
+/** The process a member of the index of held turns (`<line>\n<owner>:<n>`) or a holder token (`<owner>:<ticket>`) names. */
+function processOf(holdOrToken: string): string {
+  const from = holdOrToken.lastIndexOf('\n') + 1;
+  return holdOrToken.slice(from, holdOrToken.lastIndexOf(':'));
+}
+
 /** A turn this process holds, for the heartbeat. */
 interface Held {
   line: string;
   token: string;
+  /** Its member in the index of held turns. */
+  hold: string;
   leaseMs: number;
   /** When the last extension that succeeded was sent: the lease runs from when Redis got it. */
   extendedAt: number;
   lost: AbortController;
 }
 
+/** What the last look at the indexes found due for a line. */
+interface Due {
+  /** It is in the pending index. */
+  pending: boolean;
+  /** Its members in the index of held turns that came due: their holders stopped extending them. */
+  holds: string[];
+}
+
+/** A line's session and menu, as a script read them (null: none). */
+type LineRead = [session: string | null, menu: string | null];
+
 /**
  * The durable inbox in Redis. Each line (a conversation) is a list of entries under the
- * conversation's hash tag, with the dedup marks of its updates, its holder (a lease) and the
- * fencing tickets it shares with the conversation's lock — so admitting an update (dedup, queue,
- * and taking the turn when it is free) is one script, one round trip. An index of lines (a sorted
- * set, scored by when a line is due to be looked at) lets any process find lines nobody works:
- * lines admitted by a process with no room, and lines whose holder died, once its lease ran out.
+ * conversation's hash tag, with the dedup marks of its updates, its holder (a lease), the fencing
+ * tickets it shares with the conversation's lock, and the session and button menu — so admitting
+ * an update (dedup, queue, taking the turn when it is free, and reading the session and menu for
+ * it) is one script, and completing it (marking it handled, saving the session and menu, and
+ * moving on or letting go) another: two round trips for an update.
  *
- * A line leaves the index only while its holder still holds it and finds it empty afterwards
- * (remove, then look again, then let go), so an entry that arrives meanwhile is never left
- * unindexed and unheld.
+ * Two indexes, each one sorted set outside any line, let any process find lines nobody works:
+ * - the pending index holds lines with entries that no process may be working — admitted by a
+ *   process with no room while the line was free, or left by a holder that stopped — due at once.
+ *   A line leaves it only while a holder holds the line: right after taking it, or, when the line
+ *   looked empty, before looking again and letting go (see FINISH). An admission that finds the
+ *   line held indexes nothing: the holder finds the entry before it lets go, as completing and
+ *   letting go are one step on the line's keys.
+ * - the index of held turns holds one member per hold (`<line>\n<owner>:<n>`), recorded in the
+ *   round trip that takes the turn and due when it would lapse; the heartbeat keeps it ahead. A
+ *   holder that dies leaves its member to come due, and the process that finds it takes the line
+ *   over. Each member names its own hold, so removing one never removes another's: a holder
+ *   removes its own once it let go, whenever that is — not in the update's round trips, but with
+ *   the next command this process sends to the index, or within half a lease at the latest,
+ *   while the member is not yet due. (Until then the member is merely early: a process that found
+ *   it due would take the line, find it empty or run what came since, and let go.)
+ *
+ * So an entry that arrives while a line changes hands is never left unindexed and unheld: it is
+ * admitted to a held line (its holder finds it) or to a free one (its admitter takes the turn, or
+ * indexes the line as pending once it is queued), and a line leaves the pending index only under
+ * a holder, whose own member stands for it until it lets go.
  */
 export class RedisInbox implements DurableInbox {
   readonly #redis: RedisClient;
   readonly #keys: KeyNames;
   readonly #owner: string;
+  readonly #place: object;
   readonly #held = new Map<string, Held>();
+  /** Members of the index of held turns that ended, to remove with the next command to it. */
+  readonly #ended = new Set<string>();
+  /** What the last look at the indexes found due, by line, for `take`. */
+  #due = new Map<string, Due>();
   #heartbeat: NodeJS.Timeout | undefined;
   #heartbeatMs = 0;
+  #dropTimer: NodeJS.Timeout | undefined;
+  #holds = 0;
+  #closed = false;
 
-  constructor(redis: RedisClient, keys: KeyNames, owner: string) {
+  constructor(redis: RedisClient, keys: KeyNames, owner: string, place: object) {
     this.#redis = redis;
     this.#keys = keys;
     this.#owner = owner;
+    this.#place = place;
   }
 
   /** Deduplicates and queues an update; takes its line's turn when asked and free. */
@@ -89,6 +144,8 @@ export class RedisInbox implements DurableInbox {
           keys.owner,
           keys.tickets,
           keys.fence,
+          keys.session,
+          keys.menu,
         ],
         [
           encode(entry),
@@ -99,49 +156,196 @@ export class RedisInbox implements DurableInbox {
         ],
       ),
     );
-    // Indexed in the same round trip: due when the turn's lease would run out, so a process
-    // that dies holding it is taken over. (Without the turn, the line is indexed as due now,
-    // after the entry is queued — see below.)
-    const indexed = take ? this.#index(entry.line, options.leaseMs) : undefined;
-    const [answer] = await Promise.all([admitted, indexed]);
-    const [status, ticket, head] = answer as [string, number?, string?];
+    // The hold is recorded in the same round trip, due when the turn's lease would run out, so a
+    // process that dies holding the turn is taken over. (Without the turn, the line is indexed as
+    // pending only once the entry is queued — see below.)
+    const hold = take ? this.#newHold(entry.line) : undefined;
+    const [admission, recorded] = await Promise.allSettled([
+      admitted,
+      hold && this.#record(hold, options.leaseMs),
+    ]);
+    // No answer: the script may have taken the turn all the same (a ghost), and the hold, if it
+    // was recorded, stands for it until a process finds it due and takes the line over.
+    if (admission.status === 'rejected') throw admission.reason;
+    const answer = admission.value as [
+      string,
+      number?,
+      string?,
+      (string | null)?,
+      (string | null)?,
+    ];
+    const [status] = answer;
+    if (status !== 'taken' && hold) this.#drop(hold, options.leaseMs);
     if (status === 'duplicate') return { status: 'duplicate' };
     if (status === 'present') return { status: 'queued', fresh: false };
     if (status === 'taken') {
-      return { status: 'taken', turn: this.#turn(entry.line, Number(ticket), head!, options) };
+      // A hold the round trip could not record is tried again now, and by every heartbeat (which
+      // adds what is missing); the turn runs meanwhile.
+      if (recorded?.status === 'rejected') {
+        this.#record(hold!, options.leaseMs).catch(() => undefined);
+      }
+      const turn = this.#turn(
+        entry.line,
+        Number(answer[1]),
+        answer[2]!,
+        [answer[3] ?? null, answer[4] ?? null],
+        hold!,
+        options,
+      );
+      return { status: 'taken', turn };
     }
-    // Queued for whoever has room: due at once. Indexed only now, after the entry is queued, so
-    // a holder that empties the line meanwhile cannot remove the entry's index before it exists.
-    if (!take) await this.#index(entry.line, 0);
+    // Queued for whoever has room: due at once, unless someone holds the line (who finds the entry
+    // before letting go). Indexed only now, after the entry is queued, so a holder that empties the
+    // line meanwhile cannot remove the entry's index before it exists.
+    if (Number(answer[1]) === 0) {
+      await guarded('inbox index', () =>
+        DUE_NOW.run(this.#redis, [this.#keys.inboxPending], [entry.line]),
+      );
+    }
     return { status: 'queued', fresh: true };
   }
 
   /** Takes a line's turn unless someone holds it; undefined when it is held or empty. */
   async take(line: string, options: InboxOptions): Promise<InboxTurn | undefined> {
     const keys = this.#keys.inbox(line);
-    const answer = (await guarded('inbox take', () =>
-      TAKE.run(
-        this.#redis,
-        [keys.owner, keys.tickets, keys.fence, keys.queue],
-        [`${this.#owner}:`, options.leaseMs, IDLE_TTL_MS],
+    // A line the indexes were not asked about is treated as pending: the careful way.
+    const due = this.#due.get(line) ?? { pending: true, holds: [] };
+    this.#due.delete(line);
+    const hold = this.#newHold(line);
+    const [taken, recorded] = await Promise.allSettled([
+      guarded('inbox take', () =>
+        TAKE.run(
+          this.#redis,
+          [keys.owner, keys.tickets, keys.fence, keys.queue, keys.session, keys.menu],
+          [`${this.#owner}:`, options.leaseMs, IDLE_TTL_MS],
+        ),
       ),
-    )) as [string, number, string | null];
+      this.#record(hold, options.leaseMs),
+    ]);
+    // No answer: the turn may be a ghost of this process now, which its hold stands for.
+    if (taken.status === 'rejected') throw taken.reason;
+    const answer = taken.value as [
+      string,
+      number,
+      string | null,
+      (string | null)?,
+      (string | null)?,
+    ];
     if (answer[0] === 'busy') {
+      this.#drop(hold, options.leaseMs);
+      const pttl = Math.max(1, Number(answer[1]));
+      const holder = String(answer[2]);
       // Someone holds it: look again when that turn's lease would run out.
-      await this.#index(line, Math.max(1, Number(answer[1])));
+      if (due.pending) await this.#index(line, pttl);
+      for (const stale of due.holds) {
+        // A hold of another process than the holder's is over: the holder stands for the line.
+        if (processOf(stale) !== processOf(holder)) this.#drop(stale, options.leaseMs);
+        else await this.#record(stale, pttl).catch(() => undefined);
+      }
       return undefined;
     }
     const ticket = Number(answer[1]);
-    const head = answer[2] ?? (await this.#finish(line, `${this.#owner}:${ticket}`, options));
-    // Empty: it left the index while this process held it, and the turn was given up.
-    return head ? this.#turn(line, ticket, head, options) : undefined;
+    const token = `${this.#owner}:${ticket}`;
+    // This hold stands for the line now (once recorded): the ones that came due are over.
+    if (recorded.status === 'fulfilled') {
+      for (const stale of due.holds) this.#drop(stale, options.leaseMs);
+    }
+    let head = answer[2];
+    let read: LineRead = [answer[3] ?? null, answer[4] ?? null];
+    if (head === null) {
+      // Empty: it leaves the pending index while this process holds it, and the turn is given up
+      // unless an entry came meanwhile.
+      const next = await this.#finish(line, token, options, hold);
+      if (!next) return undefined;
+      [head, read] = next;
+    } else if (due.pending && recorded.status === 'fulfilled') {
+      // Held now, and its hold recorded: the line need not stay pending (see the class comment).
+      void guarded('inbox index', () =>
+        UNINDEX.run(this.#redis, [this.#keys.inboxPending], [line]),
+      ).catch(() => undefined);
+    }
+    return this.#turn(line, ticket, head, read, hold, options);
   }
 
   /** Lines due to be looked at: nobody holds them, or their holder's lease is about to run out. */
   async pending(limit: number): Promise<string[]> {
-    return (await guarded('inbox index', () =>
-      DUE.run(this.#redis, [this.#keys.inboxPending], [Math.max(1, limit)]),
-    )) as string[];
+    const most = Math.max(1, limit);
+    const [pending, held] = (await Promise.all([
+      guarded('inbox index', () => DUE.run(this.#redis, [this.#keys.inboxPending], [most])),
+      guarded('inbox index', () => DUE.run(this.#redis, [this.#keys.inboxHeld], [most])),
+    ])) as [string[], string[]];
+    const due = new Map<string, Due>();
+    for (const line of pending) due.set(line, { pending: true, holds: [] });
+    for (const member of held) {
+      if (this.#ended.has(member)) continue;
+      const line = lineOfHold(member);
+      if (this.#held.get(line)?.hold === member) continue;
+      let found = due.get(line);
+      if (!found) due.set(line, (found = { pending: false, holds: [] }));
+      found.holds.push(member);
+    }
+    this.#due = due;
+    return [...due.keys()].slice(0, most);
+  }
+
+  #newHold(line: string): string {
+    return `${line}\n${this.#owner}:${++this.#holds}`;
+  }
+
+  /**
+   * Records a hold (or moves it later) in the index of held turns, removing ended holds in the
+   * same command; `hold` '' only removes.
+   */
+  #record(hold: string, delayMs: number): Promise<unknown> {
+    const ended = [...this.#ended].slice(0, DROPS_PER_COMMAND);
+    for (const member of ended) this.#ended.delete(member);
+    if (this.#ended.size === 0) {
+      clearTimeout(this.#dropTimer);
+      this.#dropTimer = undefined;
+    }
+    return guarded('inbox index', () =>
+      HOLD.run(
+        this.#redis,
+        [this.#keys.inboxHeld],
+        [hold, Math.max(0, Math.ceil(delayMs)), ...ended],
+      ),
+    ).catch((error: unknown) => {
+      // Removed another time, then.
+      for (const member of ended) this.#ended.add(member);
+      if (ended.length > 0) this.#scheduleDrops(delayMs);
+      throw error;
+    });
+  }
+
+  /**
+   * Marks a hold as over: it leaves the index with the next command this process sends there, or
+   * within half a lease — before it would come due — when none goes sooner.
+   */
+  #drop(hold: string, leaseMs: number): void {
+    this.#ended.add(hold);
+    this.#scheduleDrops(leaseMs);
+  }
+
+  #scheduleDrops(leaseMs: number): void {
+    if (this.#dropTimer || this.#closed) return;
+    this.#dropTimer = setTimeout(
+      () => {
+        this.#dropTimer = undefined;
+        void this.#flushDrops(leaseMs);
+      },
+      Math.max(10, Math.floor(leaseMs / 2)),
+    );
+    this.#dropTimer.unref();
+  }
+
+  async #flushDrops(leaseMs: number): Promise<void> {
+    while (this.#ended.size > 0) {
+      try {
+        await this.#record('', leaseMs);
+      } catch {
+        return;
+      }
+    }
   }
 
   #index(line: string, delayMs: number): Promise<unknown> {
@@ -151,28 +355,44 @@ export class RedisInbox implements DurableInbox {
   }
 
   /**
-   * Removes an empty line from the index, then gives its turn up unless an entry arrived in
-   * between; answers that entry's turn then (and indexes the line again, for the holder's lease).
+   * Removes an empty line from the pending index, then gives its turn up unless an entry arrived
+   * in between; answers that entry (and the line's session and menu) then. (Removing first is what
+   * keeps an entry admitted meanwhile from being left unindexed: see the class comment.)
    */
-  async #finish(line: string, token: string, options: InboxOptions): Promise<string | undefined> {
+  async #finish(
+    line: string,
+    token: string,
+    options: InboxOptions,
+    hold: string,
+  ): Promise<[string, LineRead] | undefined> {
     const keys = this.#keys.inbox(line);
     await guarded('inbox index', () => UNINDEX.run(this.#redis, [this.#keys.inboxPending], [line]));
     const answer = (await guarded('inbox finish', () =>
-      FINISH.run(this.#redis, [keys.owner, keys.queue], [token, options.leaseMs]),
-    )) as [string, string?];
-    if (answer[0] === 'next') {
-      await this.#index(line, options.leaseMs);
-      return answer[1];
-    }
+      FINISH.run(
+        this.#redis,
+        [keys.owner, keys.queue, keys.session, keys.menu],
+        [token, options.leaseMs],
+      ),
+    )) as [string, string?, (string | null)?, (string | null)?];
+    if (answer[0] === 'next') return [answer[1]!, [answer[2] ?? null, answer[3] ?? null]];
+    this.#drop(hold, options.leaseMs);
     if (answer[0] === 'lost') throw lostError(line);
     return undefined;
   }
 
-  #turn(line: string, ticket: number, head: string, options: InboxOptions): InboxTurn {
+  #turn(
+    line: string,
+    ticket: number,
+    head: string,
+    read: LineRead,
+    hold: string,
+    options: InboxOptions,
+  ): InboxTurn {
     const token = `${this.#owner}:${ticket}`;
     const held: Held = {
       line,
       token,
+      hold,
       leaseMs: options.leaseMs,
       extendedAt: Date.now(),
       lost: new AbortController(),
@@ -180,73 +400,94 @@ export class RedisInbox implements DurableInbox {
     this.#held.set(line, held);
     this.#startHeartbeat(options.leaseMs);
     const keys = this.#keys.inbox(line);
+    /** Lets go of the turn here: no more extensions, and its hold leaves the index. */
     const letGo = () => {
       if (this.#held.get(line) === held) this.#held.delete(line);
+      this.#drop(hold, options.leaseMs);
     };
-    const turnFor = (stored: string): InboxTurn => {
+    const turnFor = (stored: string, [session, menu]: LineRead): InboxTurn => {
       const entry = decode(line, stored);
+      const values = new LineValues(
+        this.#place,
+        new Map([
+          [keys.session, session],
+          [keys.menu, menu],
+        ]),
+      );
       let settled = false;
-      let completed = false;
+      /** A try of COMPLETE failed without an answer: it may have run all the same. */
+      let triedBefore = false;
       return {
         entry,
         fence: { key: line, token: ticket },
         lost: held.lost.signal,
+        values,
         stillHeld: () => {
           if (!held.lost.signal.aborted && Date.now() - held.extendedAt > held.leaseMs) {
             held.lost.abort(new Error(`the turn of ${line} was not extended for a whole lease`));
           }
           return !held.lost.signal.aborted;
         },
-        // Safe to call again after a failure: COMPLETE finds its entry gone and repeats nothing,
-        // and a line found empty is let go of by FINISH, which may be tried again as well.
+        // Safe to call again after a failure: COMPLETE finds its entry gone and repeats nothing
+        // but the staged writes, which leave what they left; a try whose answer was lost and that
+        // let the turn go is recognised by the entry's mark.
         complete: async () => {
-          if (!completed) {
-            const answer = (await guarded('inbox completion', () =>
+          if (settled) return undefined;
+          const writes = values.seal();
+          let answer: [string, (string | null)?, (string | null)?, (string | null)?];
+          try {
+            answer = (await guarded('inbox completion', () =>
               COMPLETE.run(
                 this.#redis,
-                [keys.owner, keys.queue, this.#keys.inboxClaim(line, entry.id)],
-                [token, `${entry.id}\n`, options.dedupTtlMs, options.leaseMs, IDLE_TTL_MS],
+                [
+                  keys.owner,
+                  keys.queue,
+                  this.#keys.inboxClaim(line, entry.id),
+                  keys.session,
+                  keys.menu,
+                ],
+                [
+                  token,
+                  `${entry.id}\n`,
+                  options.dedupTtlMs,
+                  options.leaseMs,
+                  IDLE_TTL_MS,
+                  ...encodeWrites(writes, [keys.session, keys.menu]),
+                ],
               ),
-            )) as [string, string?];
-            if (answer[0] === 'lost') {
-              settled = true;
-              held.lost.abort(lostError(line));
-              letGo();
-              throw lostError(line);
-            }
-            completed = true;
-            held.extendedAt = Date.now();
-            if (answer[0] === 'next') {
-              settled = true;
-              return turnFor(answer[1]!);
-            }
-          }
-          const next = await this.#finish(line, token, options).catch((error: unknown) => {
-            if (error instanceof TurnLostError) {
-              settled = true;
-              held.lost.abort(error);
-              letGo();
-            }
+            )) as typeof answer;
+          } catch (error) {
+            triedBefore = true;
             throw error;
-          });
+          }
+          if (answer[0] === 'lost' && !(triedBefore && answer[1] === 'done')) {
+            settled = true;
+            held.lost.abort(lostError(line));
+            letGo();
+            throw refusal(line, ticket, writes, keys.session);
+          }
           settled = true;
-          if (next) return turnFor(next);
+          held.extendedAt = Date.now();
+          if (answer[0] === 'next')
+            return turnFor(answer[1]!, [answer[2] ?? null, answer[3] ?? null]);
           letGo();
           return undefined;
         },
         release: async () => {
           if (settled) return;
           settled = true;
-          letGo();
+          if (this.#held.get(line) === held) this.#held.delete(line);
           await guarded('inbox release', () => RELEASE.run(this.#redis, [keys.owner], [token]));
-          // Its entries stay queued: due at once, for whoever has room.
+          // Its entries stay queued: due at once, for whoever has room. The hold stands for the
+          // line until then, and goes only once the line is pending.
           await guarded('inbox index', () =>
             DUE_NOW.run(this.#redis, [this.#keys.inboxPending], [line]),
           );
+          this.#drop(hold, options.leaseMs);
         },
       };
     };
-    return turnFor(head);
+    return turnFor(head, read);
   }
 
   #startHeartbeat(leaseMs: number): void {
@@ -268,28 +509,61 @@ export class RedisInbox implements DurableInbox {
     for (const held of this.#held.values()) {
       const sentAt = Date.now();
       const keys = this.#keys.inbox(held.line);
+      const lost = () => {
+        held.lost.abort(lostError(held.line));
+        if (this.#held.get(held.line) === held) this.#held.delete(held.line);
+        this.#drop(held.hold, held.leaseMs);
+      };
       EXTEND.run(this.#redis, [keys.owner], [held.token, held.leaseMs]).then(
         (still) => {
           if (still === 1) held.extendedAt = sentAt;
-          else held.lost.abort(lostError(held.line));
+          else lost();
         },
         () => {
           // Redis is away; once a whole lease went by without an extension, the turn is surely gone.
-          if (Date.now() - held.extendedAt > held.leaseMs) held.lost.abort(lostError(held.line));
+          if (Date.now() - held.extendedAt > held.leaseMs) lost();
         },
       );
-      // The index keeps the line due when this lease would run out, should the holder die.
-      INDEX.run(this.#redis, [this.#keys.inboxPending], [held.line, held.leaseMs]).catch(
-        () => undefined,
-      );
+      // The hold stays due when this lease would run out, should the holder die (and is
+      // recorded here if the round trip that took the turn could not).
+      this.#record(held.hold, held.leaseMs).catch(() => undefined);
     }
   }
 
-  /** Stops extending turns. */
-  close(): void {
+  /** Stops extending turns, and removes the holds that ended from the index. */
+  async close(): Promise<void> {
+    this.#closed = true;
     clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;
+    clearTimeout(this.#dropTimer);
+    this.#dropTimer = undefined;
+    // Left in the index if this fails: they come due, and are found over.
+    await this.#flushDrops(0);
   }
+}
+
+/** The ARGV tail of COMPLETE for `writes` to `keys` (their KEYS indexes start at 4). */
+function encodeWrites(writes: KeyedWrite[], keys: string[]): Array<string | number> {
+  const args: Array<string | number> = [writes.length];
+  for (const write of writes) {
+    args.push(
+      4 + keys.indexOf(write.key),
+      write.value === null ? 'del' : 'set',
+      write.value ?? '',
+      Math.max(0, Math.ceil(write.ttlMs ?? 0)),
+      write.ifValue === undefined ? '' : `=${write.ifValue}`,
+    );
+  }
+  return args;
+}
+
+/** The error of a completion refused because the turn was lost: a session write's conflict, if one was staged. */
+function refusal(line: string, ticket: number, writes: KeyedWrite[], sessionKey: string): Error {
+  const lost = lostError(line);
+  if (!writes.some((write) => write.key === sessionKey)) return lost;
+  const conflict = new SessionConflictError(line, ticket);
+  (conflict as { cause?: unknown }).cause = lost;
+  return conflict;
 }
 
 /** The turn of a line passed to another holder while this one still acted on it. */
