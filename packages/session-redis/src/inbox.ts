@@ -510,8 +510,10 @@ export class RedisInbox implements DurableInbox {
       const sentAt = Date.now();
       const keys = this.#keys.inbox(held.line);
       const lost = () => {
+        // A turn let go meanwhile (completed, released) lapsed as it should.
+        if (this.#held.get(held.line) !== held) return;
         held.lost.abort(lostError(held.line));
-        if (this.#held.get(held.line) === held) this.#held.delete(held.line);
+        this.#held.delete(held.line);
         this.#drop(held.hold, held.leaseMs);
       };
       EXTEND.run(this.#redis, [keys.owner], [held.token, held.leaseMs]).then(

@@ -123,8 +123,11 @@ export class InboxRunner implements UpdateRunner {
         return;
       }
       const next = await this.#complete(turn);
-      this.#finish(entry.id, outcome);
-      if (outcome === 'handled' && events.listenerCount('handled') > 0) {
+      // A completion refused because the turn passed on (its staged session write refused with
+      // it) leaves the entry to the new holder, which runs it again: not handled here.
+      const ended = turn.lost.aborted ? 'retry' : outcome;
+      this.#finish(entry.id, ended);
+      if (ended === 'handled' && events.listenerCount('handled') > 0) {
         events.emit('handled', {
           update: entry.update,
           id: entry.id,
@@ -140,6 +143,11 @@ export class InboxRunner implements UpdateRunner {
     }
   }
 
+  /**
+   * Runs a turn's head entry. Its session write (and a press's use of its menu) may be staged on
+   * the turn, to be made by the completion: a run that ends in `retry` leaves them unmade, and the
+   * entry runs again from the same session.
+   */
   async #run(turn: InboxTurn): Promise<RunOutcome> {
     const { entry } = turn;
     if (turn.lost.aborted) return 'retry';
