@@ -31,7 +31,9 @@ function purpose(command: string[]): string {
     if (args.length === 1) return 'look';
     return first.endsWith('inbox-held') ? 'hold' : 'index';
   }
-  if (first.includes(':claim:')) return 'admit';
+  if (first.includes(':claim:')) return keys.length === 1 ? 'claim' : 'admit';
+  if (first.endsWith(':line')) return keys.length === 6 ? 'turn' : 'leave';
+  if (first.endsWith(':session')) return 'session write';
   if (first.endsWith(':owner') && keys.length === 5 && keys[2]!.includes(':claim:'))
     return 'complete';
   if (first.endsWith(':owner') && keys.length === 6) return 'take';
@@ -51,14 +53,17 @@ function updateTrips(trips: RoundTrip[]): string[][] {
  * the state and the session store share the client and prefix, as the README shows. It keeps a
  * counter in the session, replies to every text, shows a menu on `menu` and takes its press.
  */
-async function relayedBot(options: Partial<BotOptions<CounterContext>> = {}) {
+async function relayedBot(
+  options: Partial<BotOptions<CounterContext>> = {},
+  stateOptions: { inbox?: boolean } = {},
+) {
   const relay = await startRelay();
   cleanups.push(() => relay.close());
   const redis = new Redis(relay.url, URL_CLIENT_OPTIONS);
   redis.on('error', () => undefined);
   cleanups.push(() => redis.disconnect());
   const prefix = testPrefix();
-  const state = redisState(redis, { prefix, rateLimit: false });
+  const state = redisState(redis, { prefix, rateLimit: false, ...stateOptions });
   const store = new RedisSessionStore<{ count: number }>(redis, { prefix });
   const fixture = await startBot<CounterContext>({ state, ...options }, (bot) => {
     bot.use(session({ initial: () => ({ count: 0 }), store }));
@@ -174,5 +179,30 @@ describe('round trips to Redis per update, on the durable inbox with a Redis ses
     expect(await admin.zcard(`${prefix}inbox-held`)).toBe(0);
     expect(handled.count).toBe(1);
     expect(fixture.sends()).toHaveLength(1);
+  });
+});
+
+describe('round trips to Redis per update, without the inbox', () => {
+  it('the grant of the turn reads the session and the menu: claim, turn, session write, then completion and release together', async () => {
+    const { relay, fixture, handled, store, errors, stop } = await relayedBot({}, { inbox: false });
+    await fixture.post(messageNew({ conversationId: 13, text: 'first' }));
+    await handled.reach(1);
+    relay.reset();
+
+    expect((await fixture.post(messageNew({ conversationId: 13, text: 'second' }))).status).toBe(
+      200,
+    );
+    await handled.reach(2);
+    await stop();
+
+    expect(updateTrips(relay.roundTrips())).toEqual([
+      ['claim'],
+      ['turn'],
+      ['session write'],
+      ['claim', 'leave'],
+    ]);
+    expect(fixture.sends().at(-1)?.body.message).toBe('you said second (2)');
+    expect(await store.get('42:conversation:13')).toEqual({ count: 2 });
+    expect(errors).toEqual([]);
   });
 });
