@@ -117,6 +117,12 @@ export class RedisInbox implements DurableInbox {
   readonly #ended = new Set<string>();
   /** What the last look at the indexes found due, by line, for `take`. */
   #due = new Map<string, Due>();
+  /**
+   * Lines whose turn this process asked for without an answer (Redis went away meanwhile): it may
+   * hold them unawares (a ghost), and looks at them with the next look for work, taking its own
+   * ghosts over at once rather than when their hold comes due.
+   */
+  readonly #unanswered = new Set<string>();
   #heartbeat: NodeJS.Timeout | undefined;
   #heartbeatMs = 0;
   #dropTimer: NodeJS.Timeout | undefined;
@@ -165,8 +171,12 @@ export class RedisInbox implements DurableInbox {
       hold && this.#record(hold, options.leaseMs),
     ]);
     // No answer: the script may have taken the turn all the same (a ghost), and the hold, if it
-    // was recorded, stands for it until a process finds it due and takes the line over.
-    if (admission.status === 'rejected') throw admission.reason;
+    // was recorded, stands for it until a process finds it due and takes the line over — this one
+    // sooner, at its next look for work.
+    if (admission.status === 'rejected') {
+      if (take) this.#unanswered.add(entry.line);
+      throw admission.reason;
+    }
     const answer = admission.value as [
       string,
       number?,
@@ -175,6 +185,8 @@ export class RedisInbox implements DurableInbox {
       (string | null)?,
     ];
     const [status] = answer;
+    // Asked for the turn and answered: any ghost of this process was taken anew, or is none.
+    if (take) this.#unanswered.delete(entry.line);
     if (status !== 'taken' && hold) this.#drop(hold, options.leaseMs);
     if (status === 'duplicate') return { status: 'duplicate' };
     if (status === 'present') return { status: 'queued', fresh: false };
@@ -223,7 +235,11 @@ export class RedisInbox implements DurableInbox {
       this.#record(hold, options.leaseMs),
     ]);
     // No answer: the turn may be a ghost of this process now, which its hold stands for.
-    if (taken.status === 'rejected') throw taken.reason;
+    if (taken.status === 'rejected') {
+      this.#unanswered.add(line);
+      throw taken.reason;
+    }
+    this.#unanswered.delete(line);
     const answer = taken.value as [
       string,
       number,
@@ -276,6 +292,9 @@ export class RedisInbox implements DurableInbox {
     ])) as [string[], string[]];
     const due = new Map<string, Due>();
     for (const line of pending) due.set(line, { pending: true, holds: [] });
+    for (const line of this.#unanswered) {
+      if (!due.has(line) && !this.#held.has(line)) due.set(line, { pending: true, holds: [] });
+    }
     for (const member of held) {
       if (this.#ended.has(member)) continue;
       const line = lineOfHold(member);
@@ -375,8 +394,9 @@ export class RedisInbox implements DurableInbox {
       ),
     )) as [string, string?, (string | null)?, (string | null)?];
     if (answer[0] === 'next') return [answer[1]!, [answer[2] ?? null, answer[3] ?? null]];
-    this.#drop(hold, options.leaseMs);
+    // A lost turn keeps its hold in the index (see `lapsed`).
     if (answer[0] === 'lost') throw lostError(line);
+    this.#drop(hold, options.leaseMs);
     return undefined;
   }
 
@@ -404,6 +424,15 @@ export class RedisInbox implements DurableInbox {
     const letGo = () => {
       if (this.#held.get(line) === held) this.#held.delete(line);
       this.#drop(hold, options.leaseMs);
+    };
+    /**
+     * The turn lapsed: no more extensions, but the hold stays in the index, due already — the
+     * line may have nobody now (a lapsed lease that nobody took over yet), and the process that
+     * finds the hold takes the line, or drops the hold if someone else holds it.
+     */
+    const lapsed = () => {
+      held.lost.abort(lostError(line));
+      if (this.#held.get(line) === held) this.#held.delete(line);
     };
     const turnFor = (stored: string, [session, menu]: LineRead): InboxTurn => {
       const entry = decode(line, stored);
@@ -462,8 +491,7 @@ export class RedisInbox implements DurableInbox {
           }
           if (answer[0] === 'lost' && !(triedBefore && answer[1] === 'done')) {
             settled = true;
-            held.lost.abort(lostError(line));
-            letGo();
+            lapsed();
             throw refusal(line, ticket, writes, keys.session);
           }
           settled = true;
@@ -510,11 +538,11 @@ export class RedisInbox implements DurableInbox {
       const sentAt = Date.now();
       const keys = this.#keys.inbox(held.line);
       const lost = () => {
-        // A turn let go meanwhile (completed, released) lapsed as it should.
+        // A turn let go meanwhile (completed, released) lapsed as it should. Otherwise its hold
+        // stays in the index, for whoever finds the line (see `lapsed` in `#turn`).
         if (this.#held.get(held.line) !== held) return;
         held.lost.abort(lostError(held.line));
         this.#held.delete(held.line);
-        this.#drop(held.hold, held.leaseMs);
       };
       EXTEND.run(this.#redis, [keys.owner], [held.token, held.leaseMs]).then(
         (still) => {
