@@ -505,12 +505,19 @@ export class RedisInbox implements DurableInbox {
           if (settled) return;
           settled = true;
           if (this.#held.get(line) === held) this.#held.delete(line);
-          await guarded('inbox release', () => RELEASE.run(this.#redis, [keys.owner], [token]));
-          // Its entries stay queued: due at once, for whoever has room. The hold stands for the
-          // line until then, and goes only once the line is pending.
-          await guarded('inbox index', () =>
-            DUE_NOW.run(this.#redis, [this.#keys.inboxPending], [line]),
-          );
+          try {
+            await guarded('inbox release', () => RELEASE.run(this.#redis, [keys.owner], [token]));
+            // Its entries stay queued: due at once, for whoever has room. The hold stands for
+            // the line until then, and goes only once the line is pending.
+            await guarded('inbox index', () =>
+              DUE_NOW.run(this.#redis, [this.#keys.inboxPending], [line]),
+            );
+          } catch (error) {
+            // Maybe still held by this process, unawares: looked at again with the next look
+            // for work, rather than once the lease ran out.
+            this.#unanswered.add(line);
+            throw error;
+          }
           this.#drop(hold, options.leaseMs);
         },
       };

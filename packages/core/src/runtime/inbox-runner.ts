@@ -122,10 +122,10 @@ export class InboxRunner implements UpdateRunner {
         if (!turn.lost.aborted) await turn.release().catch(() => undefined);
         return;
       }
-      const next = await this.#complete(turn);
+      const { next, refused } = await this.#complete(turn);
       // A completion refused because the turn passed on (its staged session write refused with
       // it) leaves the entry to the new holder, which runs it again: not handled here.
-      const ended = turn.lost.aborted ? 'retry' : outcome;
+      const ended = refused ? 'retry' : outcome;
       this.#finish(entry.id, ended);
       if (ended === 'handled' && events.listenerCount('handled') > 0) {
         events.emit('handled', {
@@ -165,17 +165,22 @@ export class InboxRunner implements UpdateRunner {
   /**
    * Completes the head of a turn, retrying through a short outage of the state while the turn
    * may still be held: giving up would leave the entry to run again, repeating its replies.
+   * `refused`: the state answered that the turn had passed to another holder, so the entry was not
+   * completed (an outage that outlasted the retries leaves that unknown).
    */
-  async #complete(turn: InboxTurn): Promise<InboxTurn | undefined> {
+  async #complete(turn: InboxTurn): Promise<{ next: InboxTurn | undefined; refused: boolean }> {
     const { events } = this.#deps;
     const giveUpAt = Date.now() + this.#options.leaseMs;
     for (let delayMs = 50; ; delayMs = Math.min(delayMs * 2, 2000)) {
       try {
-        return await turn.complete();
+        return { next: await turn.complete(), refused: false };
       } catch (error) {
         if (turn.lost.aborted || Date.now() + delayMs > giveUpAt) {
           events.emit('error', { error, update: turn.entry.update, id: turn.entry.id });
-          return undefined;
+          // Whatever became of the entry, this process stops holding the line (and extending its
+          // turn), so the line is not stuck behind a turn nobody runs.
+          if (!turn.lost.aborted) await turn.release().catch(() => undefined);
+          return { next: undefined, refused: !isStateFailure(error) };
         }
         await sleep(delayMs);
       }
