@@ -64,12 +64,12 @@ const MENU = 'menu';
  * buttons, or its time to live runs out. (A press whose handler failed leaves the menu, so the
  * customer can press again and Pact's redelivery of the press is still a press.)
  *
- * A menu is a value of the bot's state kept with its conversation's line (`{42:conversation:7}:menu`),
- * so a state that reads the line's values when it grants the turn — `redisState`, with or without
- * its inbox — answers the lookup of every incoming text from what it read then: a round trip only
- * where a menu is live is none at all. With the memory state a lookup never leaves the process.
- * Using a menu up is staged on the turn where the state can (applied when the update completes),
- * else one compare-and-delete.
+ * A menu is a value of the bot's state kept with its conversation's line (`{42:conversation:7}:menu`).
+ * Every short incoming text needs a lookup; a state that reads the line's values when it grants
+ * the turn — `redisState`, with or without its inbox — answers it from what it read then, so the
+ * lookup costs no round trip of its own, whether a menu is live or not. With the memory state a
+ * lookup never leaves the process. Using a menu up is staged on the turn where the state can
+ * (made when the update completes), else one compare-and-delete.
  */
 export class ButtonMenus {
   readonly #state: BotState;
