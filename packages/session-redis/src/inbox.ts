@@ -4,68 +4,21 @@ import type {
   InboxEntry,
   InboxOptions,
   InboxTurn,
-  Update,
 } from '@pactbot/core';
 import type { RedisClient } from './connection.js';
-import { guarded, SessionConflictError } from './errors.js';
+import { guarded } from './errors.js';
+import { HoldIndex, lineOfHold, processOf } from './hold-index.js';
+import { ADMIT, DUE, DUE_NOW, EXTEND, FINISH, INDEX, TAKE, UNINDEX } from './inbox-scripts.js';
 import {
-  ADMIT,
-  COMPLETE,
-  DUE,
-  DUE_NOW,
-  EXTEND,
-  FINISH,
-  HOLD,
-  INDEX,
-  RELEASE,
-  TAKE,
-  UNINDEX,
-} from './inbox-scripts.js';
+  encodeEntry,
+  IDLE_TTL_MS,
+  inboxTurn,
+  lostError,
+  type Held,
+  type LineRead,
+  type TurnHost,
+} from './inbox-turn.js';
 import type { KeyNames } from './keys.js';
-import { LineValues, type KeyedWrite } from './turn-values.js';
-
-/** How long an idle line's keys (its empty queue, tickets, fence) are kept. */
-const IDLE_TTL_MS = 24 * 60 * 60 * 1000;
-
-/** Most ended holds removed from the index in one command. */
-const DROPS_PER_COMMAND = 256;
-
-/** An entry as the queue stores it: its identity, a newline, the update as JSON. */
-function encode(entry: InboxEntry): string {
-  return `${entry.id}\n${JSON.stringify(entry.update)}`;
-}
-
-function decode(line: string, stored: string): InboxEntry {
-  const cut = stored.indexOf('\n');
-  return {
-    id: stored.slice(0, cut),
-    line,
-    update: JSON.parse(stored.slice(cut + 1)) as Update,
-  };
-}
-
-/** The line a member of the index of held turns is about. */
-function lineOfHold(member: string): string {
-  return member.slice(0, member.lastIndexOf('\n'));
-}
-
-/** The process a member of the index of held turns (`<line>\n<owner>:<n>`) or a holder token (`<owner>:<ticket>`) names. */
-function processOf(holdOrToken: string): string {
-  const from = holdOrToken.lastIndexOf('\n') + 1;
-  return holdOrToken.slice(from, holdOrToken.lastIndexOf(':'));
-}
-
-/** A turn this process holds, for the heartbeat. */
-interface Held {
-  line: string;
-  token: string;
-  /** Its member in the index of held turns. */
-  hold: string;
-  leaseMs: number;
-  /** When the last extension that succeeded was sent: the lease runs from when Redis got it. */
-  extendedAt: number;
-  lost: AbortController;
-}
 
 /** What the last look at the indexes found due for a line. */
 interface Due {
@@ -74,9 +27,6 @@ interface Due {
   /** Its members in the index of held turns that came due: their holders stopped extending them. */
   holds: string[];
 }
-
-/** A line's session and menu, as a script read them (null: none). */
-type LineRead = [session: string | null, menu: string | null];
 
 /**
  * The durable inbox in Redis. Each line (a conversation) is a list of entries under the
@@ -93,14 +43,12 @@ type LineRead = [session: string | null, menu: string | null];
  *   looked empty, before looking again and letting go (see FINISH). An admission that finds the
  *   line held indexes nothing: the holder finds the entry before it lets go, as completing and
  *   letting go are one step on the line's keys.
- * - the index of held turns holds one member per hold (`<line>\n<owner>:<n>`), recorded in the
- *   round trip that takes the turn and due when it would lapse; the heartbeat keeps it ahead. A
- *   holder that dies leaves its member to come due, and the process that finds it takes the line
- *   over. Each member names its own hold, so removing one never removes another's: a holder
- *   removes its own once it let go, whenever that is — not in the update's round trips, but with
- *   the next command this process sends to the index, or within half a lease at the latest,
- *   while the member is not yet due. (Until then the member is merely early: a process that found
- *   it due would take the line, find it empty or run what came since, and let go.)
+ * - the index of held turns (see `HoldIndex`) holds one member per hold, recorded in the round
+ *   trip that takes the turn and due when it would lapse; the heartbeat keeps it ahead. A holder
+ *   that dies leaves its member to come due, and the process that finds it takes the line over.
+ *   Each member names its own hold, so a holder removes its own whenever it likes once it let go
+ *   — not in the update's round trips — and a turn that lapsed leaves its own in place for
+ *   whoever finds the line.
  *
  * So an entry that arrives while a line changes hands is never left unindexed and unheld: it is
  * admitted to a held line (its holder finds it) or to a free one (its admitter takes the turn, or
@@ -111,10 +59,9 @@ export class RedisInbox implements DurableInbox {
   readonly #redis: RedisClient;
   readonly #keys: KeyNames;
   readonly #owner: string;
-  readonly #place: object;
+  readonly #holds: HoldIndex;
+  readonly #host: TurnHost;
   readonly #held = new Map<string, Held>();
-  /** Members of the index of held turns that ended, to remove with the next command to it. */
-  readonly #ended = new Set<string>();
   /** What the last look at the indexes found due, by line, for `take`. */
   #due = new Map<string, Due>();
   /**
@@ -125,15 +72,22 @@ export class RedisInbox implements DurableInbox {
   readonly #unanswered = new Set<string>();
   #heartbeat: NodeJS.Timeout | undefined;
   #heartbeatMs = 0;
-  #dropTimer: NodeJS.Timeout | undefined;
-  #holds = 0;
-  #closed = false;
 
   constructor(redis: RedisClient, keys: KeyNames, owner: string, place: object) {
     this.#redis = redis;
     this.#keys = keys;
     this.#owner = owner;
-    this.#place = place;
+    this.#holds = new HoldIndex(redis, keys, owner);
+    this.#host = {
+      redis,
+      keys,
+      place,
+      holds: this.#holds,
+      forget: (held) => {
+        if (this.#held.get(held.line) === held) this.#held.delete(held.line);
+      },
+      lookAgain: (line) => this.#unanswered.add(line),
+    };
   }
 
   /** Deduplicates and queues an update; takes its line's turn when asked and free. */
@@ -154,7 +108,7 @@ export class RedisInbox implements DurableInbox {
           keys.menu,
         ],
         [
-          encode(entry),
+          encodeEntry(entry),
           options.dedupTtlMs,
           IDLE_TTL_MS,
           take ? `${this.#owner}:` : '',
@@ -165,16 +119,17 @@ export class RedisInbox implements DurableInbox {
     // The hold is recorded in the same round trip, due when the turn's lease would run out, so a
     // process that dies holding the turn is taken over. (Without the turn, the line is indexed as
     // pending only once the entry is queued — see below.)
-    const hold = take ? this.#newHold(entry.line) : undefined;
+    const hold = take ? this.#holds.create(entry.line) : undefined;
     const [admission, recorded] = await Promise.allSettled([
       admitted,
-      hold && this.#record(hold, options.leaseMs),
+      hold && this.#holds.record(hold, options.leaseMs),
     ]);
     // No answer: the script may have taken the turn all the same (a ghost), and the hold, if it
     // was recorded, stands for it until a process finds it due and takes the line over — this one
     // sooner, at its next look for work.
     if (admission.status === 'rejected') {
-      if (take) this.#unanswered.add(entry.line);
+      // (Without the turn, the entry may be queued and the line not yet pending: so looked at too.)
+      this.#unanswered.add(entry.line);
       throw admission.reason;
     }
     const answer = admission.value as [
@@ -187,14 +142,14 @@ export class RedisInbox implements DurableInbox {
     const [status] = answer;
     // Asked for the turn and answered: any ghost of this process was taken anew, or is none.
     if (take) this.#unanswered.delete(entry.line);
-    if (status !== 'taken' && hold) this.#drop(hold, options.leaseMs);
+    if (status !== 'taken' && hold) this.#holds.drop(hold, options.leaseMs);
     if (status === 'duplicate') return { status: 'duplicate' };
     if (status === 'present') return { status: 'queued', fresh: false };
     if (status === 'taken') {
       // A hold the round trip could not record is tried again now, and by every heartbeat (which
       // adds what is missing); the turn runs meanwhile.
       if (recorded?.status === 'rejected') {
-        this.#record(hold!, options.leaseMs).catch(() => undefined);
+        this.#holds.record(hold!, options.leaseMs).catch(() => undefined);
       }
       const turn = this.#turn(
         entry.line,
@@ -223,7 +178,7 @@ export class RedisInbox implements DurableInbox {
     // A line the indexes were not asked about is treated as pending: the careful way.
     const due = this.#due.get(line) ?? { pending: true, holds: [] };
     this.#due.delete(line);
-    const hold = this.#newHold(line);
+    const hold = this.#holds.create(line);
     const [taken, recorded] = await Promise.allSettled([
       guarded('inbox take', () =>
         TAKE.run(
@@ -232,7 +187,7 @@ export class RedisInbox implements DurableInbox {
           [`${this.#owner}:`, options.leaseMs, IDLE_TTL_MS],
         ),
       ),
-      this.#record(hold, options.leaseMs),
+      this.#holds.record(hold, options.leaseMs),
     ]);
     // No answer: the turn may be a ghost of this process now, which its hold stands for.
     if (taken.status === 'rejected') {
@@ -248,15 +203,15 @@ export class RedisInbox implements DurableInbox {
       (string | null)?,
     ];
     if (answer[0] === 'busy') {
-      this.#drop(hold, options.leaseMs);
+      this.#holds.drop(hold, options.leaseMs);
       const pttl = Math.max(1, Number(answer[1]));
       const holder = String(answer[2]);
       // Someone holds it: look again when that turn's lease would run out.
       if (due.pending) await this.#index(line, pttl);
       for (const stale of due.holds) {
         // A hold of another process than the holder's is over: the holder stands for the line.
-        if (processOf(stale) !== processOf(holder)) this.#drop(stale, options.leaseMs);
-        else await this.#record(stale, pttl).catch(() => undefined);
+        if (processOf(stale) !== processOf(holder)) this.#holds.drop(stale, options.leaseMs);
+        else await this.#holds.record(stale, pttl).catch(() => undefined);
       }
       return undefined;
     }
@@ -264,7 +219,7 @@ export class RedisInbox implements DurableInbox {
     const token = `${this.#owner}:${ticket}`;
     // This hold stands for the line now (once recorded): the ones that came due are over.
     if (recorded.status === 'fulfilled') {
-      for (const stale of due.holds) this.#drop(stale, options.leaseMs);
+      for (const stale of due.holds) this.#holds.drop(stale, options.leaseMs);
     }
     let head = answer[2];
     let read: LineRead = [answer[3] ?? null, answer[4] ?? null];
@@ -288,7 +243,7 @@ export class RedisInbox implements DurableInbox {
     const most = Math.max(1, limit);
     const [pending, held] = (await Promise.all([
       guarded('inbox index', () => DUE.run(this.#redis, [this.#keys.inboxPending], [most])),
-      guarded('inbox index', () => DUE.run(this.#redis, [this.#keys.inboxHeld], [most])),
+      this.#holds.due(most),
     ])) as [string[], string[]];
     const due = new Map<string, Due>();
     for (const line of pending) due.set(line, { pending: true, holds: [] });
@@ -296,7 +251,7 @@ export class RedisInbox implements DurableInbox {
       if (!due.has(line) && !this.#held.has(line)) due.set(line, { pending: true, holds: [] });
     }
     for (const member of held) {
-      if (this.#ended.has(member)) continue;
+      if (this.#holds.ended(member)) continue;
       const line = lineOfHold(member);
       if (this.#held.get(line)?.hold === member) continue;
       let found = due.get(line);
@@ -305,66 +260,6 @@ export class RedisInbox implements DurableInbox {
     }
     this.#due = due;
     return [...due.keys()].slice(0, most);
-  }
-
-  #newHold(line: string): string {
-    return `${line}\n${this.#owner}:${++this.#holds}`;
-  }
-
-  /**
-   * Records a hold (or moves it later) in the index of held turns, removing ended holds in the
-   * same command; `hold` '' only removes.
-   */
-  #record(hold: string, delayMs: number): Promise<unknown> {
-    const ended = [...this.#ended].slice(0, DROPS_PER_COMMAND);
-    for (const member of ended) this.#ended.delete(member);
-    if (this.#ended.size === 0) {
-      clearTimeout(this.#dropTimer);
-      this.#dropTimer = undefined;
-    }
-    return guarded('inbox index', () =>
-      HOLD.run(
-        this.#redis,
-        [this.#keys.inboxHeld],
-        [hold, Math.max(0, Math.ceil(delayMs)), ...ended],
-      ),
-    ).catch((error: unknown) => {
-      // Removed another time, then.
-      for (const member of ended) this.#ended.add(member);
-      if (ended.length > 0) this.#scheduleDrops(delayMs);
-      throw error;
-    });
-  }
-
-  /**
-   * Marks a hold as over: it leaves the index with the next command this process sends there, or
-   * within half a lease — before it would come due — when none goes sooner.
-   */
-  #drop(hold: string, leaseMs: number): void {
-    this.#ended.add(hold);
-    this.#scheduleDrops(leaseMs);
-  }
-
-  #scheduleDrops(leaseMs: number): void {
-    if (this.#dropTimer || this.#closed) return;
-    this.#dropTimer = setTimeout(
-      () => {
-        this.#dropTimer = undefined;
-        void this.#flushDrops(leaseMs);
-      },
-      Math.max(10, Math.floor(leaseMs / 2)),
-    );
-    this.#dropTimer.unref();
-  }
-
-  async #flushDrops(leaseMs: number): Promise<void> {
-    while (this.#ended.size > 0) {
-      try {
-        await this.#record('', leaseMs);
-      } catch {
-        return;
-      }
-    }
   }
 
   #index(line: string, delayMs: number): Promise<unknown> {
@@ -396,7 +291,7 @@ export class RedisInbox implements DurableInbox {
     if (answer[0] === 'next') return [answer[1]!, [answer[2] ?? null, answer[3] ?? null]];
     // A lost turn keeps its hold in the index (see `lapsed`).
     if (answer[0] === 'lost') throw lostError(line);
-    this.#drop(hold, options.leaseMs);
+    this.#holds.drop(hold, options.leaseMs);
     return undefined;
   }
 
@@ -408,10 +303,10 @@ export class RedisInbox implements DurableInbox {
     hold: string,
     options: InboxOptions,
   ): InboxTurn {
-    const token = `${this.#owner}:${ticket}`;
     const held: Held = {
       line,
-      token,
+      token: `${this.#owner}:${ticket}`,
+      ticket,
       hold,
       leaseMs: options.leaseMs,
       extendedAt: Date.now(),
@@ -419,110 +314,7 @@ export class RedisInbox implements DurableInbox {
     };
     this.#held.set(line, held);
     this.#startHeartbeat(options.leaseMs);
-    const keys = this.#keys.inbox(line);
-    /** Lets go of the turn here: no more extensions, and its hold leaves the index. */
-    const letGo = () => {
-      if (this.#held.get(line) === held) this.#held.delete(line);
-      this.#drop(hold, options.leaseMs);
-    };
-    /**
-     * The turn lapsed: no more extensions, but the hold stays in the index, due already — the
-     * line may have nobody now (a lapsed lease that nobody took over yet), and the process that
-     * finds the hold takes the line, or drops the hold if someone else holds it.
-     */
-    const lapsed = () => {
-      held.lost.abort(lostError(line));
-      if (this.#held.get(line) === held) this.#held.delete(line);
-    };
-    const turnFor = (stored: string, [session, menu]: LineRead): InboxTurn => {
-      const entry = decode(line, stored);
-      const values = new LineValues(
-        this.#place,
-        new Map([
-          [keys.session, session],
-          [keys.menu, menu],
-        ]),
-      );
-      let settled = false;
-      /** A try of COMPLETE failed without an answer: it may have run all the same. */
-      let triedBefore = false;
-      return {
-        entry,
-        fence: { key: line, token: ticket },
-        lost: held.lost.signal,
-        values,
-        stillHeld: () => {
-          if (!held.lost.signal.aborted && Date.now() - held.extendedAt > held.leaseMs) {
-            held.lost.abort(new Error(`the turn of ${line} was not extended for a whole lease`));
-          }
-          return !held.lost.signal.aborted;
-        },
-        // Safe to call again after a failure: COMPLETE finds its entry gone and repeats nothing
-        // but the staged writes, which leave what they left; a try whose answer was lost and that
-        // let the turn go is recognised by the entry's mark.
-        complete: async () => {
-          if (settled) return undefined;
-          const writes = values.seal();
-          let answer: [string, (string | null)?, (string | null)?, (string | null)?];
-          try {
-            answer = (await guarded('inbox completion', () =>
-              COMPLETE.run(
-                this.#redis,
-                [
-                  keys.owner,
-                  keys.queue,
-                  this.#keys.inboxClaim(line, entry.id),
-                  keys.session,
-                  keys.menu,
-                ],
-                [
-                  token,
-                  `${entry.id}\n`,
-                  options.dedupTtlMs,
-                  options.leaseMs,
-                  IDLE_TTL_MS,
-                  ...encodeWrites(writes, [keys.session, keys.menu]),
-                ],
-              ),
-            )) as typeof answer;
-          } catch (error) {
-            triedBefore = true;
-            throw error;
-          }
-          if (answer[0] === 'lost' && !(triedBefore && answer[1] === 'done')) {
-            settled = true;
-            lapsed();
-            throw refusal(line, ticket, writes, keys.session);
-          }
-          settled = true;
-          held.extendedAt = Date.now();
-          if (answer[0] === 'next')
-            return turnFor(answer[1]!, [answer[2] ?? null, answer[3] ?? null]);
-          letGo();
-          return undefined;
-        },
-        release: async () => {
-          if (settled) return;
-          settled = true;
-          if (this.#held.get(line) === held) this.#held.delete(line);
-          try {
-            await guarded('inbox release', () => RELEASE.run(this.#redis, [keys.owner], [token]));
-            // Its entries stay queued: due at once, for whoever has room. The hold stands for
-            // the line until then, and goes only once the line is pending.
-            await guarded('inbox index', () =>
-              DUE_NOW.run(this.#redis, [this.#keys.inboxPending], [line]),
-            );
-          } catch (error) {
-            // Maybe still held by this process, unawares: looked at again with the next look
-            // for work, rather than once the lease ran out.
-            this.#unanswered.add(line);
-            throw error;
-          }
-          this.#drop(hold, options.leaseMs);
-        },
-      };
-    };
-    return turnFor(head, read);
+    return inboxTurn(this.#host, held, head, read, options);
   }
 
   #startHeartbeat(leaseMs: number): void {
@@ -546,7 +338,7 @@ export class RedisInbox implements DurableInbox {
       const keys = this.#keys.inbox(held.line);
       const lost = () => {
         // A turn let go meanwhile (completed, released) lapsed as it should. Otherwise its hold
-        // stays in the index, for whoever finds the line (see `lapsed` in `#turn`).
+        // stays in the index, for whoever finds the line (see `lapsed` in `inboxTurn`).
         if (this.#held.get(held.line) !== held) return;
         held.lost.abort(lostError(held.line));
         this.#held.delete(held.line);
@@ -563,51 +355,14 @@ export class RedisInbox implements DurableInbox {
       );
       // The hold stays due when this lease would run out, should the holder die (and is
       // recorded here if the round trip that took the turn could not).
-      this.#record(held.hold, held.leaseMs).catch(() => undefined);
+      this.#holds.record(held.hold, held.leaseMs).catch(() => undefined);
     }
   }
 
   /** Stops extending turns, and removes the holds that ended from the index. */
   async close(): Promise<void> {
-    this.#closed = true;
     clearInterval(this.#heartbeat);
     this.#heartbeat = undefined;
-    clearTimeout(this.#dropTimer);
-    this.#dropTimer = undefined;
-    // Left in the index if this fails: they come due, and are found over.
-    await this.#flushDrops(0);
+    await this.#holds.close();
   }
-}
-
-/** The ARGV tail of COMPLETE for `writes` to `keys` (their KEYS indexes start at 4). */
-function encodeWrites(writes: KeyedWrite[], keys: string[]): Array<string | number> {
-  const args: Array<string | number> = [writes.length];
-  for (const write of writes) {
-    args.push(
-      4 + keys.indexOf(write.key),
-      write.value === null ? 'del' : 'set',
-      write.value ?? '',
-      Math.max(0, Math.ceil(write.ttlMs ?? 0)),
-      write.ifValue === undefined ? '' : `=${write.ifValue}`,
-    );
-  }
-  return args;
-}
-
-/** The error of a completion refused because the turn was lost: a session write's conflict, if one was staged. */
-function refusal(line: string, ticket: number, writes: KeyedWrite[], sessionKey: string): Error {
-  const lost = lostError(line);
-  if (!writes.some((write) => write.key === sessionKey)) return lost;
-  const conflict = new SessionConflictError(line, ticket);
-  (conflict as { cause?: unknown }).cause = lost;
-  return conflict;
-}
-
-/** The turn of a line passed to another holder while this one still acted on it. */
-class TurnLostError extends Error {
-  override name = 'TurnLostError';
-}
-
-function lostError(line: string): TurnLostError {
-  return new TurnLostError(`the turn of ${line} lapsed and passed to another holder`);
 }
