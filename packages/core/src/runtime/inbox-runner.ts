@@ -9,6 +9,12 @@ import type { Admission, RunnerDeps, RunOutcome, UpdateRunner } from './update-r
 /** How often a process with room looks for lines nobody works (their holder died or left). */
 const SWEEP_MS = 1000;
 
+/**
+ * How soon after a run ends a process looks for lines waiting for room, at most: a look costs a
+ * round trip, and a process finishing a run every few milliseconds need not look after each.
+ */
+const SWEEP_AFTER_RUN_MS = 100;
+
 /** How long a line whose run hit a state failure rests before this process tries it again. */
 const REST_MS = 1000;
 
@@ -38,6 +44,9 @@ export class InboxRunner implements UpdateRunner {
   /** Set once `shutdown` stopped waiting: what finishes later is left for another process. */
   #late = false;
   #sweeping = false;
+  /** When the last look for lines began, and the look scheduled after a run, if any. */
+  #sweptAt = 0;
+  #sweepSoon: NodeJS.Timeout | undefined;
 
   constructor(deps: RunnerDeps, inbox: DurableInbox) {
     this.#deps = deps;
@@ -102,7 +111,7 @@ export class InboxRunner implements UpdateRunner {
     const run = this.#work(line, turn).finally(() => {
       this.#held.delete(line);
       this.#free++;
-      if (!this.#stopping) void this.#sweep();
+      if (!this.#stopping) this.#sweepAfterRun();
     });
     this.#held.set(line, run);
   }
@@ -194,10 +203,26 @@ export class InboxRunner implements UpdateRunner {
     resolve(outcome);
   }
 
+  /** Looks for lines waiting for room now that some freed, unless it looked a moment ago. */
+  #sweepAfterRun(): void {
+    if (this.#sweepSoon) return;
+    const waitMs = this.#sweptAt + SWEEP_AFTER_RUN_MS - Date.now();
+    if (waitMs <= 0) {
+      void this.#sweep();
+      return;
+    }
+    this.#sweepSoon = setTimeout(() => {
+      this.#sweepSoon = undefined;
+      void this.#sweep();
+    }, waitMs);
+    this.#sweepSoon.unref();
+  }
+
   /** Takes over lines with queued entries that nobody works, while this process has room. */
   async #sweep(): Promise<void> {
     if (this.#stopping || this.#sweeping || this.#free <= 0) return;
     this.#sweeping = true;
+    this.#sweptAt = Date.now();
     try {
       const lines = await this.#inbox.pending(this.#free + this.#held.size + 16);
       const now = Date.now();
@@ -233,6 +258,7 @@ export class InboxRunner implements UpdateRunner {
   async shutdown(timeoutMs: number): Promise<void> {
     this.#stopping = true;
     clearInterval(this.#sweeper);
+    clearTimeout(this.#sweepSoon);
     const drained = (async () => {
       while (this.#held.size > 0) await Promise.allSettled(this.#held.values());
     })();
