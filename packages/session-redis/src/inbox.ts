@@ -5,6 +5,7 @@ import type {
   InboxOptions,
   InboxTurn,
 } from '@pactbot/core';
+import { isStateFailure } from '@pactbot/core/internal';
 import type { RedisClient } from './connection.js';
 import { guarded } from './errors.js';
 import { HoldIndex, lineOfHold, processOf } from './hold-index.js';
@@ -226,7 +227,11 @@ export class RedisInbox implements DurableInbox {
     if (head === null) {
       // Empty: it leaves the pending index while this process holds it, and the turn is given up
       // unless an entry came meanwhile.
-      const next = await this.#finish(line, token, options, hold);
+      const next = await this.#finish(line, token, options, hold).catch((error: unknown) => {
+        // No answer: maybe still held here, unawares (its hold stands for it meanwhile).
+        if (isStateFailure(error)) this.#unanswered.add(line);
+        throw error;
+      });
       if (!next) return undefined;
       [head, read] = next;
     } else if (due.pending && recorded.status === 'fulfilled') {
