@@ -89,7 +89,12 @@ export type {
   RecordedSend,
 } from './conversation/dialog-state.js';
 export { MemorySessionStore, type MemorySessionStoreOptions } from './session/memory-store.js';
-export type { SessionStore, SessionFlavor, SessionWriteOptions } from './session/types.js';
+export type {
+  SessionStore,
+  SessionFlavor,
+  SessionReadOptions,
+  SessionWriteOptions,
+} from './session/types.js';
 export { MemoryState, memoryState, type MemoryStateOptions } from './state/memory-state.js';
 export { StateUnavailableError, isStateFailure } from './state/errors.js';
 export type {
@@ -105,6 +110,9 @@ export type {
   InboxEntry,
   InboxOptions,
   InboxTurn,
+  StagedWrite,
+  TurnValues,
+  ValueOptions,
 } from './state/types.js';
 export type {
   BotEvents,

@@ -28,3 +28,4 @@ export {
 } from './webhook/update-kinds.js';
 export { sanitizeBody, MAX_WEBHOOK_DEPTH } from './webhook/json.js';
 export { RateBudgetTable } from './api/rate-budgets.js';
+export { lineValueKey } from './state/line-value-key.js';

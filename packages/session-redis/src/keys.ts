@@ -1,3 +1,5 @@
+import { lineValueKey } from '@pactbot/core/internal';
+
 /**
  * Redis key names. Every key of one conversation carries the same hash tag — `{42:conversation:7}`,
  * the conversation's lock key, which is also its default session key — so they share a hash slot
@@ -37,6 +39,8 @@ export class KeyNames {
     owner: string;
     tickets: string;
     fence: string;
+    session: string;
+    menu: string;
   } {
     const tag = `${this.#prefix}{${line}}`;
     return {
@@ -45,7 +49,17 @@ export class KeyNames {
       owner: `${tag}:owner`,
       tickets: `${tag}:tickets`,
       fence: `${tag}:fence`,
+      ...this.lineValues(line),
     };
+  }
+
+  /**
+   * The values kept with a line that a turn of it reads when it is taken: the session of
+   * `RedisSessionStore` under the line's key, and the button menu (a state value under
+   * `lineValueKey(line, 'menu')`).
+   */
+  lineValues(line: string): { session: string; menu: string } {
+    return { session: this.session(line), menu: this.value(lineValueKey(line, 'menu')) };
   }
 
   /** The dedup mark of an update admitted to a line: `queued`, then `done`. */
@@ -53,9 +67,21 @@ export class KeyNames {
     return `${this.#prefix}{${line}}:claim:${id}`;
   }
 
-  /** The index of lines that may have queued entries, scored by when to look at them. */
+  /**
+   * The index of lines that may have queued entries nobody works on, scored by when to look at
+   * them; its members are lines.
+   */
   get inboxPending(): string {
     return `${this.#prefix}inbox-pending`;
+  }
+
+  /**
+   * The index of turns being held, scored by when each would lapse unless extended: what lets a
+   * process find the lines of a holder that died. Its members name a line and a hold of one
+   * process (`<line>\n<owner>:<n>`), so each is removed only by what it concerns.
+   */
+  get inboxHeld(): string {
+    return `${this.#prefix}inbox-held`;
   }
 
   /** A session. */
@@ -68,9 +94,12 @@ export class KeyNames {
     return `${this.#prefix}claim:${id}`;
   }
 
-  /** A small value (button menus). */
+  /**
+   * A small value (button menus). A key kept with a line, `{<line>}:<name>`, keeps its hash tag,
+   * so it lives in the line's slot.
+   */
   value(key: string): string {
-    return `${this.#prefix}value:${key}`;
+    return key.startsWith('{') ? `${this.#prefix}${key}` : `${this.#prefix}value:${key}`;
   }
 
   /** The sending log and pause of a rate budget. */

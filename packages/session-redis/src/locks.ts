@@ -3,14 +3,17 @@ import type { RedisClient } from './connection.js';
 import { guarded } from './errors.js';
 import type { KeyNames } from './keys.js';
 import { LuaScript, NOW_MS } from './lua-script.js';
+import { readOnceValues } from './turn-values.js';
 
 /**
  * Joins a conversation's line (once: a re-sent command finds its place) and takes the turn if it
  * has come. The line is a sorted set of members by ticket; each member has a deadline that its
  * process keeps pushing forward. Members past their deadline (a crashed holder, a vanished waiter)
- * are dropped from the head, so the line never stalls for longer than a lease.
- * KEYS: line, deadlines, tickets, fence. ARGV: member, lease ms, idle ttl ms, channel, lock key.
- * Answers { ticket, 1 } when the turn is the member's, { ticket, 0 } otherwise.
+ * are dropped from the head, so the line never stalls for longer than a lease. With the turn, it
+ * reads the conversation's session and button menu, so the handler needs no round trip for them.
+ * KEYS: line, deadlines, tickets, fence, session, menu. ARGV: member, lease ms, idle ttl ms,
+ * channel, lock key. Answers { ticket, 1, session, menu } when the turn is the member's,
+ * { ticket, 0 } otherwise.
  */
 const ENTER = new LuaScript(`${NOW_MS}
 local member, lease, idle = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
@@ -34,7 +37,7 @@ end
 for i = 1, 4 do redis.call('PEXPIRE', KEYS[i], idle) end
 if redis.call('ZRANGE', KEYS[1], 0, 0)[1] == member then
   if tonumber(redis.call('GET', KEYS[4]) or '0') < ticket then redis.call('SET', KEYS[4], ticket, 'PX', idle) end
-  return { ticket, 1 }
+  return { ticket, 1, redis.call('GET', KEYS[5]), redis.call('GET', KEYS[6]) }
 end
 if dropped then redis.call('PUBLISH', ARGV[4], ARGV[5]) end
 return { ticket, 0 }`);
@@ -92,6 +95,7 @@ export class RedisLocks {
   readonly #redis: RedisClient;
   readonly #keys: KeyNames;
   readonly #owner: string;
+  readonly #place: object;
   readonly #waiting = new Map<string, Waiting>();
   readonly #heartbeats = new Set<NodeJS.Timeout>();
   #subscriber: RedisClient | undefined;
@@ -99,10 +103,11 @@ export class RedisLocks {
   #idleTimer: NodeJS.Timeout | undefined;
   #sequence = 0;
 
-  constructor(redis: RedisClient, keys: KeyNames, owner: string) {
+  constructor(redis: RedisClient, keys: KeyNames, owner: string, place: object) {
     this.#redis = redis;
     this.#keys = keys;
     this.#owner = owner;
+    this.#place = place;
   }
 
   #listen(): Promise<unknown> {
@@ -160,14 +165,21 @@ export class RedisLocks {
       for (;;) {
         signal?.throwIfAborted();
         const seen = waiting.generation;
-        const [ticket, granted] = (await guarded('lock', () =>
+        const values = this.#keys.lineValues(key);
+        const [ticket, granted, session, menu] = (await guarded('lock', () =>
           ENTER.run(
             this.#redis,
-            [keys.queue, keys.deadlines, keys.tickets, keys.fence],
+            [keys.queue, keys.deadlines, keys.tickets, keys.fence, values.session, values.menu],
             [member, leaseMs, IDLE_TTL_MS, this.#keys.releases, key],
           ),
-        )) as [number, number];
-        if (granted === 1) return this.#held(key, member, ticket, leaseMs);
+        )) as [number, number, (string | null)?, (string | null)?];
+        if (granted === 1) {
+          const read = new Map([
+            [values.session, session ?? null],
+            [values.menu, menu ?? null],
+          ]);
+          return this.#held(key, member, ticket, leaseMs, read);
+        }
         if (!this.#subscribed) {
           // Listen, then look again: a release announced before the subscription took hold
           // would otherwise go unheard until the next poll.
@@ -201,7 +213,13 @@ export class RedisLocks {
     });
   }
 
-  #held(key: string, member: string, ticket: number, leaseMs: number): ConversationLock {
+  #held(
+    key: string,
+    member: string,
+    ticket: number,
+    leaseMs: number,
+    read: ReadonlyMap<string, string | null>,
+  ): ConversationLock {
     const keys = this.#keys.lock(key);
     const lost = new AbortController();
     // When the last extension that succeeded was sent: the lease runs from when Redis got it.
@@ -228,6 +246,7 @@ export class RedisLocks {
     let released = false;
     return {
       fence: { key, token: Number(ticket) },
+      values: readOnceValues(this.#place, read),
       lost: lost.signal,
       stillHeld: () => {
         if (!lost.signal.aborted && Date.now() - extendedAt > leaseMs) {

@@ -1,8 +1,15 @@
-import type { SessionStore, SessionWriteOptions } from '@pactbot/core';
+import type {
+  ConversationLock,
+  SessionReadOptions,
+  SessionStore,
+  SessionWriteOptions,
+  TurnValues,
+} from '@pactbot/core';
 import { connect, type RedisClient, type RedisInput } from './connection.js';
 import { guarded, persistent, SessionConflictError } from './errors.js';
 import { KeyNames } from './keys.js';
 import { LuaScript } from './lua-script.js';
+import { placeOf } from './place.js';
 
 /** Options of {@link RedisSessionStore}. */
 export interface RedisSessionStoreOptions {
@@ -44,6 +51,14 @@ return 1`);
  * every write. A write made under a conversation lock of `redisState` (same prefix) is refused with
  * `SessionConflictError` if that lock has since passed to a newer handler — a handler that stalled
  * past its lease cannot overwrite the session of the one after it.
+ *
+ * Given the same client object and prefix as `redisState`, the store costs no round trips of its
+ * own in a conversation's turn (the `session()` middleware passes the turn): the session is read
+ * in the step that takes the turn, and on the durable inbox its write is staged on the turn and
+ * made in the step that marks the update handled — at once, so an update that runs again after
+ * its process ended applies to its session once; a stale holder's staged write is refused there
+ * (`SessionConflictError`, reported on `bot.events`). Another client (even of the same server) or
+ * prefix reads and writes here, as above.
  */
 export class RedisSessionStore<S = unknown> implements SessionStore<S> {
   readonly #redis: RedisClient;
@@ -51,25 +66,51 @@ export class RedisSessionStore<S = unknown> implements SessionStore<S> {
   readonly #ttlMs: number;
   readonly #owned: boolean;
   readonly #retryMs: number;
+  readonly #place: object;
 
   constructor(redis: RedisInput, options: RedisSessionStoreOptions = {}) {
     ({ redis: this.#redis, owned: this.#owned } = connect(redis));
-    this.#keys = new KeyNames(options.prefix ?? 'pactbot:');
+    const prefix = options.prefix ?? 'pactbot:';
+    this.#keys = new KeyNames(prefix);
+    this.#place = placeOf(this.#redis, prefix);
     this.#ttlMs = options.ttlMs ?? 30 * 24 * 60 * 60 * 1000;
     this.#retryMs = options.writeRetryMs ?? 10_000;
   }
 
-  /** The session under `key`, or undefined. */
-  get(key: string): Promise<S | undefined> {
+  /** The values of the caller's turn, when the turn is of this session's conversation and in this store's place. */
+  #turnValues(key: string, lock: ConversationLock | undefined): TurnValues | undefined {
+    const values = lock?.values;
+    return values?.place === this.#place && lock!.fence.key === key ? values : undefined;
+  }
+
+  /** The session under `key`, or undefined; from the caller's turn when it read it. */
+  async get(key: string, options?: SessionReadOptions): Promise<S | undefined> {
+    const read = this.#turnValues(key, options?.lock)?.read(this.#keys.session(key));
+    if (read !== undefined) return read === null ? undefined : (JSON.parse(read) as S);
     return guarded('session read', async () => {
       const json = await this.#redis.get(this.#keys.session(key));
       return json === null ? undefined : (JSON.parse(json) as S);
     });
   }
 
+  /**
+   * Stages a write on the caller's turn when it can take one; refuses it at once when the turn is
+   * known to be lost. False: write it here.
+   */
+  #staged(key: string, json: string | null, options: SessionWriteOptions | undefined): boolean {
+    const lock = options?.lock;
+    const values = this.#turnValues(key, lock);
+    if (!values?.stage || !options?.fence) return false;
+    if (lock!.lost.aborted || lock!.stillHeld?.() === false) {
+      throw new SessionConflictError(key, options.fence.token);
+    }
+    return values.stage(this.#keys.session(key), { value: json, ttlMs: this.#ttlMs });
+  }
+
   /** Stores the session under `key`, fenced by the writer's lock when it holds the conversation's. */
   async set(key: string, value: S, options?: SessionWriteOptions): Promise<void> {
     const json = JSON.stringify(value);
+    if (this.#staged(key, json, options)) return;
     const fence = options?.fence;
     // A fence comes only with a session kept under its conversation's key (see `session()`), so
     // the fence's key and the session's share a hash slot.
@@ -93,6 +134,7 @@ export class RedisSessionStore<S = unknown> implements SessionStore<S> {
 
   /** Removes the session under `key`, on the same fencing terms as `set`. */
   async delete(key: string, options?: SessionWriteOptions): Promise<void> {
+    if (this.#staged(key, null, options)) return;
     const fence = options?.fence;
     if (fence) {
       const deleted = await persistent('session delete', this.#retryMs, () =>

@@ -8,6 +8,7 @@ import {
   type LockOptions,
   type RateLimitOptions,
   type UpdateClaim,
+  type ValueOptions,
 } from '@pactbot/core';
 import { RedisClaims } from './claims.js';
 import { connect, type RedisClient, type RedisInput } from './connection.js';
@@ -15,7 +16,14 @@ import { guarded } from './errors.js';
 import { KeyNames } from './keys.js';
 import { RedisInbox } from './inbox.js';
 import { RedisLocks } from './locks.js';
+import { LuaScript } from './lua-script.js';
+import { placeOf } from './place.js';
 import { RedisRateLimiter } from './rate-limiter.js';
+
+/** Deletes a value if it still holds ARGV[1]. KEYS: the value. */
+const DELETE_IF = new LuaScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`);
 
 /** Options of {@link redisState}. */
 export interface RedisStateOptions {
@@ -37,6 +45,11 @@ export interface RedisStateOptions {
  * process holds the line), dedup claims, fair per-conversation locks with fencing tokens, button
  * menus, and the sending budget. Failures surface as `StateUnavailableError`, which the bot
  * answers with 503 so Pact re-sends the webhook; the bot recovers by itself when Redis returns.
+ *
+ * A conversation's turn — taken by the inbox or granted by its lock — reads the conversation's
+ * button menu and (for a `RedisSessionStore` on the same client and prefix) its session in the
+ * same script, so neither costs a round trip of its own; on the inbox, the session's write and
+ * the menu's use are staged on the turn and made by the script that completes the update.
  */
 export class RedisState implements BotState {
   /** The shared sending budget, unless disabled. */
@@ -48,16 +61,21 @@ export class RedisState implements BotState {
   readonly #keys: KeyNames;
   readonly #claims: RedisClaims;
   readonly #locks: RedisLocks;
+  readonly #place: object;
 
   constructor(redis: RedisInput, options: RedisStateOptions = {}) {
     ({ redis: this.#redis, owned: this.#owned } = connect(redis));
-    this.#keys = new KeyNames(options.prefix ?? 'pactbot:');
+    const prefix = options.prefix ?? 'pactbot:';
+    this.#keys = new KeyNames(prefix);
+    this.#place = placeOf(this.#redis, prefix);
     // Names this process's claims, places in lines and grants; unique across machines.
     const owner = randomUUID();
     this.#claims = new RedisClaims(this.#redis, this.#keys, owner);
-    this.#locks = new RedisLocks(this.#redis, this.#keys, owner);
+    this.#locks = new RedisLocks(this.#redis, this.#keys, owner, this.#place);
     this.inbox =
-      options.inbox === false ? undefined : new RedisInbox(this.#redis, this.#keys, owner);
+      options.inbox === false
+        ? undefined
+        : new RedisInbox(this.#redis, this.#keys, owner, this.#place);
     this.rateLimiter =
       options.rateLimit === false
         ? undefined
@@ -84,9 +102,13 @@ export class RedisState implements BotState {
     return this.#locks.lock(key, options);
   }
 
-  /** Reads a small value. */
-  getValue(key: string): Promise<string | undefined> {
-    return guarded('read', async () => (await this.#redis.get(this.#keys.value(key))) ?? undefined);
+  /** Reads a small value; from the caller's turn when it read it (a line's button menu). */
+  getValue(key: string, options?: ValueOptions): Promise<string | undefined> {
+    const name = this.#keys.value(key);
+    const values = options?.lock?.values;
+    const read = values?.place === this.#place ? values.read(name) : undefined;
+    if (read !== undefined) return Promise.resolve(read ?? undefined);
+    return guarded('read', async () => (await this.#redis.get(name)) ?? undefined);
   }
 
   /** Writes a small value for `ttlMs`. */
@@ -101,10 +123,23 @@ export class RedisState implements BotState {
     await guarded('delete', () => this.#redis.del(this.#keys.value(key)));
   }
 
+  /**
+   * Removes a value if it still is `expected`: staged on the caller's turn when it can take it
+   * (made when the update completes), else in one script.
+   */
+  async deleteValueIf(key: string, expected: string, options?: ValueOptions): Promise<void> {
+    const name = this.#keys.value(key);
+    const values = options?.lock?.values;
+    if (values?.place === this.#place && values.stage?.(name, { value: null, ifValue: expected })) {
+      return;
+    }
+    await guarded('delete', () => DELETE_IF.run(this.#redis, [name], [expected]));
+  }
+
   /** Stops timers and the lock announcements' connection; closes the client if it was opened from a URL. */
   async close(): Promise<void> {
     this.#claims.close();
-    this.inbox?.close();
+    await this.inbox?.close();
     await this.#locks.close();
     if (this.#owned) await this.#redis.quit().catch(() => this.#redis.disconnect());
   }

@@ -1,6 +1,8 @@
 import { PactArgumentError } from '../api/errors.js';
 import { checkButtons, MAX_BUTTON_TITLE } from '../api/validate.js';
-import type { BotState } from '../state/types.js';
+import { lineValueKey } from '../state/line-value-key.js';
+import type { BotState, ConversationLock } from '../state/types.js';
+import { conversationKey } from '../webhook/update-kinds.js';
 
 /** A button as `ctx.buttons` takes it: a title, or a title with the id `bot.action` routes by. */
 export type ButtonSpec = string | { title: string; id?: string | undefined };
@@ -52,37 +54,58 @@ export function numberedMenu(text: string, buttons: readonly ButtonPress[]): str
   return `${text}\n\n${buttons.map((b, i) => `${i + 1}. ${b.title}`).join('\n')}`;
 }
 
+/** The name of a conversation's menu among the values kept with its line. */
+const MENU = 'menu';
+
 /**
  * Remembers the last buttons shown in each conversation, so that a press — an incoming message
  * whose text is a title, or on text-only channels the option's number — is routed to
  * `bot.action(id)`. A menu lasts until a press of it was handled, it is replaced by newer
  * buttons, or its time to live runs out. (A press whose handler failed leaves the menu, so the
  * customer can press again and Pact's redelivery of the press is still a press.)
+ *
+ * A menu is a value of the bot's state kept with its conversation's line (`{42:conversation:7}:menu`).
+ * Every short incoming text needs a lookup; a state that reads the line's values when it grants
+ * the turn — `redisState`, with or without its inbox — answers it from what it read then, so the
+ * lookup costs no round trip of its own, whether a menu is live or not. With the memory state a
+ * lookup never leaves the process. Using a menu up is staged on the turn where the state can
+ * (made when the update completes), else one compare-and-delete.
  */
 export class ButtonMenus {
   readonly #state: BotState;
   readonly #ttlMs: number;
-  readonly #prefix: string;
+  readonly #companyId: number;
   /** The stored menu each press came from, to use up that menu and no newer one. */
   readonly #pressedFrom = new WeakMap<ButtonPress, string>();
 
   constructor(state: BotState, companyId: number, ttlMs: number) {
     this.#state = state;
     this.#ttlMs = ttlMs;
-    this.#prefix = `menu:${companyId}:`;
+    this.#companyId = companyId;
+  }
+
+  #key(conversationId: number): string {
+    return lineValueKey(conversationKey(this.#companyId, conversationId), MENU);
   }
 
   /** Remembers the buttons just sent to a conversation. */
   remember(conversationId: number, buttons: ButtonPress[], numbered: boolean): Promise<void> {
     const menu: StoredMenu = { buttons, numbered };
-    return this.#state.setValue(this.#prefix + conversationId, JSON.stringify(menu), this.#ttlMs);
+    return this.#state.setValue(this.#key(conversationId), JSON.stringify(menu), this.#ttlMs);
   }
 
-  /** The press an incoming text stands for, if any. */
-  async press(conversationId: number, text: string): Promise<ButtonPress | undefined> {
+  /**
+   * The press an incoming text stands for, if any. `lock` is the caller's turn of the
+   * conversation: the menu may come from what the turn read when it was taken.
+   */
+  async press(
+    conversationId: number,
+    text: string,
+    lock?: ConversationLock,
+  ): Promise<ButtonPress | undefined> {
     // A press is a title (at most 20 characters) or a number: longer text needs no lookup.
     if (text.length > 4 * MAX_BUTTON_TITLE) return undefined;
-    const stored = await this.#state.getValue(this.#prefix + conversationId);
+    const stored = await this.#state.getValue(this.#key(conversationId), { lock });
     if (stored === undefined) return undefined;
     const menu = JSON.parse(stored) as StoredMenu;
     const typed = text.trim();
@@ -97,10 +120,14 @@ export class ButtonMenus {
    * Uses up the menu a handled press came from — unless the handler showed newer buttons, which
    * replaced it and stay. (Runs in the conversation's turn: nobody else changes its menu meanwhile.)
    */
-  async usedUp(conversationId: number, press: ButtonPress): Promise<void> {
+  async usedUp(conversationId: number, press: ButtonPress, lock?: ConversationLock): Promise<void> {
     const from = this.#pressedFrom.get(press);
     if (from === undefined) return;
-    const key = this.#prefix + conversationId;
+    const key = this.#key(conversationId);
+    if (this.#state.deleteValueIf) {
+      await this.#state.deleteValueIf(key, from, { lock });
+      return;
+    }
     if ((await this.#state.getValue(key)) === from) await this.#state.deleteValue(key);
   }
 }

@@ -27,12 +27,15 @@ export function buttonPresses(
     if (ctx.kind !== 'message' || text === undefined || conversationId === undefined) {
       return next();
     }
-    const press = await menus.press(conversationId, text);
+    // The turn may have read the conversation's menu when it was taken: then this costs nothing.
+    const press = await menus.press(conversationId, text, ctx.lock);
     if (press === undefined) return next();
     ctx.action = press;
     await next();
     if (KEPT.has(ctx)) return;
     // The handler ran and its replies went out: a state failure here must not run it again.
-    await menus.usedUp(conversationId, press).catch((error: unknown) => report(error, ctx));
+    await menus
+      .usedUp(conversationId, press, ctx.lock)
+      .catch((error: unknown) => report(error, ctx));
   };
 }

@@ -9,6 +9,12 @@ import type { Admission, RunnerDeps, RunOutcome, UpdateRunner } from './update-r
 /** How often a process with room looks for lines nobody works (their holder died or left). */
 const SWEEP_MS = 1000;
 
+/**
+ * How soon after a run ends a process looks for lines waiting for room, at most: a look costs a
+ * round trip, and a process finishing a run every few milliseconds need not look after each.
+ */
+const SWEEP_AFTER_RUN_MS = 100;
+
 /** How long a line whose run hit a state failure rests before this process tries it again. */
 const REST_MS = 1000;
 
@@ -38,6 +44,9 @@ export class InboxRunner implements UpdateRunner {
   /** Set once `shutdown` stopped waiting: what finishes later is left for another process. */
   #late = false;
   #sweeping = false;
+  /** When the last look for lines began, and the look scheduled after a run, if any. */
+  #sweptAt = 0;
+  #sweepSoon: NodeJS.Timeout | undefined;
 
   constructor(deps: RunnerDeps, inbox: DurableInbox) {
     this.#deps = deps;
@@ -103,7 +112,7 @@ export class InboxRunner implements UpdateRunner {
     const run = this.#work(line, turn).finally(() => {
       this.#held.delete(line);
       this.#free++;
-      if (!this.#stopping) void this.#sweep();
+      if (!this.#stopping) this.#sweepAfterRun();
     });
     this.#held.set(line, run);
   }
@@ -125,9 +134,12 @@ export class InboxRunner implements UpdateRunner {
         if (!turn.lost.aborted) await turn.release().catch(() => undefined);
         return;
       }
-      const next = await this.#complete(turn);
-      this.#finish(entry.id, outcome);
-      if (outcome === 'handled' && events.listenerCount('handled') > 0) {
+      const { next, refused } = await this.#complete(turn);
+      // A completion refused because the turn passed on (its staged session write refused with
+      // it) leaves the entry to the new holder, which runs it again: not handled here.
+      const ended = refused ? 'retry' : outcome;
+      this.#finish(entry.id, ended);
+      if (ended === 'handled' && events.listenerCount('handled') > 0) {
         events.emit('handled', {
           update: entry.update,
           id: entry.id,
@@ -144,6 +156,11 @@ export class InboxRunner implements UpdateRunner {
     }
   }
 
+  /**
+   * Runs a turn's head entry. Its session write (and a press's use of its menu) may be staged on
+   * the turn, to be made by the completion: a run that ends in `retry` leaves them unmade, and the
+   * entry runs again from the same session.
+   */
   async #run(turn: InboxTurn): Promise<RunOutcome> {
     const { entry } = turn;
     if (turn.lost.aborted) return 'retry';
@@ -161,17 +178,22 @@ export class InboxRunner implements UpdateRunner {
   /**
    * Completes the head of a turn, retrying through a short outage of the state while the turn
    * may still be held: giving up would leave the entry to run again, repeating its replies.
+   * `refused`: the state answered that the turn had passed to another holder, so the entry was not
+   * completed (an outage that outlasted the retries leaves that unknown).
    */
-  async #complete(turn: InboxTurn): Promise<InboxTurn | undefined> {
+  async #complete(turn: InboxTurn): Promise<{ next: InboxTurn | undefined; refused: boolean }> {
     const { events } = this.#deps;
     const giveUpAt = Date.now() + this.#options.leaseMs;
     for (let delayMs = 50; ; delayMs = Math.min(delayMs * 2, 2000)) {
       try {
-        return await turn.complete();
+        return { next: await turn.complete(), refused: false };
       } catch (error) {
         if (turn.lost.aborted || Date.now() + delayMs > giveUpAt) {
           events.emit('error', { error, update: turn.entry.update, id: turn.entry.id });
-          return undefined;
+          // Whatever became of the entry, this process stops holding the line (and extending its
+          // turn), so the line is not stuck behind a turn nobody runs.
+          if (!turn.lost.aborted) await turn.release().catch(() => undefined);
+          return { next: undefined, refused: !isStateFailure(error) };
         }
         await sleep(delayMs);
       }
@@ -185,10 +207,26 @@ export class InboxRunner implements UpdateRunner {
     resolve(outcome);
   }
 
+  /** Looks for lines waiting for room now that some freed, unless it looked a moment ago. */
+  #sweepAfterRun(): void {
+    if (this.#sweepSoon) return;
+    const waitMs = this.#sweptAt + SWEEP_AFTER_RUN_MS - Date.now();
+    if (waitMs <= 0) {
+      void this.#sweep();
+      return;
+    }
+    this.#sweepSoon = setTimeout(() => {
+      this.#sweepSoon = undefined;
+      void this.#sweep();
+    }, waitMs);
+    this.#sweepSoon.unref();
+  }
+
   /** Takes over lines with queued entries that nobody works, while this process has room. */
   async #sweep(): Promise<void> {
     if (this.#stopping || this.#sweeping || this.#free <= 0) return;
     this.#sweeping = true;
+    this.#sweptAt = Date.now();
     try {
       const lines = await this.#inbox.pending(this.#free + this.#held.size + 16);
       const now = Date.now();
@@ -224,6 +262,7 @@ export class InboxRunner implements UpdateRunner {
   async shutdown(timeoutMs: number): Promise<void> {
     this.#stopping = true;
     clearInterval(this.#sweeper);
+    clearTimeout(this.#sweepSoon);
     const drained = (async () => {
       while (this.#held.size > 0) await Promise.allSettled(this.#held.values());
     })();

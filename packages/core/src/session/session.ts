@@ -35,6 +35,12 @@ export function conversationSessionKey(ctx: Context): string | undefined {
  * at all when the handler threw. Updates of one conversation run one at a time, so sessions do
  * not race; with a lock-aware store (Redis), a handler whose lock expired cannot overwrite the
  * session of the one after it.
+ *
+ * Reads and writes carry the conversation's turn (`ctx.lock`). With `redisState`'s durable inbox
+ * and a `RedisSessionStore` on the same client and prefix, the session comes with the turn (read
+ * in the step that took it) and its write is staged on the turn, applied in the step that marks
+ * the update handled: no round trips of its own, and an update that runs again after its process
+ * ended never counts twice. Other stores are read and written here, as before.
  */
 export function session<S, C extends Context = Context>(
   options: SessionOptions<S, C>,
@@ -66,7 +72,13 @@ export function session<S, C extends Context = Context>(
       });
       return next();
     }
-    const loaded = await store.get(key);
+    // Only a session kept under its conversation's key is that conversation's: its reads may come
+    // from the turn, and its writes are fenced by (or staged on) the turn.
+    const ownKey =
+      ctx.conversationId !== undefined &&
+      key === conversationKey(ctx.companyId, ctx.conversationId);
+    const lock = ownKey ? ctx.lock : undefined;
+    const loaded = await store.get(key, { lock });
     let value: S | null | undefined = loaded ?? options.initial();
     const before = loaded === undefined ? undefined : JSON.stringify(loaded);
     Object.defineProperty(ctx, 'session', {
@@ -78,10 +90,7 @@ export function session<S, C extends Context = Context>(
       },
     });
     await next();
-    const ownKey =
-      ctx.conversationId !== undefined &&
-      key === conversationKey(ctx.companyId, ctx.conversationId);
-    const writeOptions = { fence: ownKey ? ctx.lock?.fence : undefined };
+    const writeOptions = { fence: lock?.fence, lock };
     if (value === null || value === undefined) {
       if (loaded !== undefined) await store.delete(key, writeOptions);
       return;

@@ -113,7 +113,7 @@ export class MemoryState implements BotState {
     return Promise.resolve();
   }
 
-  /** Reads a value. */
+  /** Reads a value (from this process's memory: a button-menu lookup costs no round trip here). */
   getValue(key: string): Promise<string | undefined> {
     return Promise.resolve(this.#values.get(key));
   }
@@ -127,6 +127,12 @@ export class MemoryState implements BotState {
   /** Removes a value. */
   deleteValue(key: string): Promise<void> {
     this.#values.delete(key);
+    return Promise.resolve();
+  }
+
+  /** Removes a value if it is still `expected`. */
+  deleteValueIf(key: string, expected: string): Promise<void> {
+    if (this.#values.get(key) === expected) this.#values.delete(key);
     return Promise.resolve();
   }
 }

@@ -13,6 +13,12 @@ export interface Fence {
   token: number;
 }
 
+/** Options of reads and writes of {@link BotState} values. */
+export interface ValueOptions {
+  /** The caller's turn of the line the value is kept with: its read may come from the turn's values. */
+  lock?: ConversationLock | undefined;
+}
+
 /** A claim on an update: this process handles it; redeliveries meanwhile are duplicates. */
 export interface UpdateClaim {
   /** Handled: remember the update for the dedup window, so redeliveries are not run again. */
@@ -21,10 +27,54 @@ export interface UpdateClaim {
   release(): Promise<void>;
 }
 
+/**
+ * A write a turn applies when it completes, in the same step that records its update as handled
+ * (see {@link TurnValues.stage}).
+ */
+export interface StagedWrite {
+  /** The new value; null removes it. */
+  value: string | null;
+  /** How long a new value lives, in ms; 0 or none keeps it for good. */
+  ttlMs?: number | undefined;
+  /** Apply the write only if the stored value is still this one, as it is when the turn completes. */
+  ifValue?: string | undefined;
+}
+
+/**
+ * Values of a conversation that its turn read when it was taken, and writes it applies when it
+ * completes. A state offers them when taking and completing a turn are scripts that can reach the
+ * conversation's other keys (the Redis inbox: the step that takes the turn also reads the session
+ * and the button menu; the step that completes the update also saves them, atomically with
+ * marking it handled — so an update that runs again after a crash never counts twice). A store
+ * uses them only when `place` is its own: same server, same key prefix.
+ */
+export interface TurnValues {
+  /** Where the values live: a store or state keeping its data in the same place holds this same object. */
+  readonly place: object;
+  /**
+   * A value as read with the turn, by its key in that place, with this turn's staged writes
+   * applied: its text, null when there was none, undefined when the turn did not read it (read it
+   * yourself then).
+   */
+  read(key: string): string | null | undefined;
+  /**
+   * Applies `write` to `key` when the turn completes — in one step with the completion, and only
+   * if the turn is still held then; a later write to the same key replaces this one. False when
+   * the turn cannot (the key is not kept with its conversation, or it completed already): write it
+   * yourself then. Absent where turns complete in a step of their own (a plain conversation lock).
+   */
+  stage?(key: string, write: StagedWrite): boolean;
+}
+
 /** A turn in a conversation's line: held until released. */
 export interface ConversationLock {
   /** The fencing token of this turn. */
   readonly fence: Fence;
+  /**
+   * What the turn read of its conversation when it was taken (the session, the button menu), and
+   * the writes it can apply with its completion. Only some states offer it; see {@link TurnValues}.
+   */
+  readonly values?: TurnValues | undefined;
   /** Aborted if the lock is lost before release (its lease ran out, or the store went away). */
   readonly lost: AbortSignal;
   /** Ends the turn; the next in line goes. Only the holder can release its turn. */
@@ -95,9 +145,10 @@ export interface InboxTurn extends ConversationLock {
   /** The entry at the head of the line: the one to run now. */
   readonly entry: InboxEntry;
   /**
-   * The head was run: removes it, remembers it as handled for the dedup window, and moves to the
-   * next entry — resolving with the turn for it, or undefined when the line is empty (the turn is
-   * then given up). Rejects when the turn was lost meanwhile.
+   * The head was run: removes it, remembers it as handled for the dedup window, applies the writes
+   * staged on the turn's `values` (all in one step), and moves to the next entry — resolving with
+   * the turn for it, or undefined when the line is empty (the turn is then given up). Rejects when
+   * the turn was lost meanwhile; its staged writes are not applied then.
    */
   complete(): Promise<InboxTurn | undefined>;
 }
@@ -140,12 +191,22 @@ export interface BotState {
    * time, in the order `lock` was called.
    */
   lock(key: string, options: LockOptions): Promise<ConversationLock>;
-  /** Reads a small value. */
-  getValue(key: string): Promise<string | undefined>;
+  /**
+   * Reads a small value. A key of the form `{<line>}:<name>` (see `lineValueKey`) is kept with
+   * that line — in its hash slot on Redis — and, given the caller's turn of the line, may be
+   * answered from what the turn read when it was taken.
+   */
+  getValue(key: string, options?: ValueOptions): Promise<string | undefined>;
   /** Writes a small value for `ttlMs`. */
   setValue(key: string, value: string, ttlMs: number): Promise<void>;
   /** Removes a value. */
   deleteValue(key: string): Promise<void>;
+  /**
+   * Removes a value if it is still `expected`, in one step. Given the caller's turn of the line the
+   * key is kept with, the removal may be staged on the turn and applied when it completes. States
+   * without it are read, compared and written in three steps, which is as good inside a turn.
+   */
+  deleteValueIf?(key: string, expected: string, options?: ValueOptions): Promise<void>;
   /** A sending budget shared by every process using this state, if it has one. */
   readonly rateLimiter?: RateLimiter | undefined;
   /** Releases the state's resources (timers, connections it opened). */
