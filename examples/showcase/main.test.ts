@@ -125,7 +125,7 @@ describe('the demo (npm start)', () => {
     expect(await demo.stop()).toBe(0);
   });
 
-  it('keeps sessions in Redis when REDIS_URL is set', async () => {
+  it('keeps its dialogs in Redis when REDIS_URL is set', async () => {
     const prefix = `pactbot-test:${randomUUID()}:`;
     const demo = startDemo({ PORT: '0', REDIS_URL: inject('redisUrl'), REDIS_PREFIX: prefix });
     const [, url] = await demo.printed(/Chat with it: {2}(http:\/\/127\.0\.0\.1:\d+\/)/);
@@ -146,8 +146,9 @@ describe('the demo (npm start)', () => {
     await write('📋 Take a survey');
     const redis = new Redis(inject('redisUrl'));
     cleanups.push(() => Promise.resolve(redis.disconnect()));
+    // The survey is a dialog, kept beside the conversation's other keys under a name of its own.
     await expect
-      .poll(() => redis.get(`${keys}{1:conversation:${alex!.id}}:session`))
+      .poll(() => redis.get(`${keys}{1:conversation:${alex!.id}}:dialog`))
       .not.toBeNull();
     expect(await demo.stop()).toBe(0);
   });

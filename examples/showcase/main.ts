@@ -67,7 +67,7 @@ function storage(run?: string): Storage {
   const state = redisState(url, { prefix });
   // A run's keys are of no use once it ended: let them go after a day.
   const ttlMs = run ? 24 * 60 * 60 * 1000 : undefined;
-  const store = new RedisSessionStore<SurveySession>(url, { prefix, ttlMs });
+  const store = new RedisSessionStore<SurveySession>(url, { prefix, ttlMs, name: 'dialog' });
   // The URL may carry a password: show where Redis is, nothing more.
   const { hostname, port } = new URL(url);
   return {

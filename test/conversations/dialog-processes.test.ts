@@ -35,7 +35,7 @@ async function botProcess(stub: PactStub, prefix: string): Promise<BotFixture<C>
   const redis = new Redis(inject('redisUrl'));
   redis.on('error', () => undefined);
   const state: RedisState = redisState(redis, { prefix, rateLimit: false });
-  const store = new RedisSessionStore<DialogState>(redis, { prefix });
+  const store = new RedisSessionStore<DialogState>(redis, { prefix, name: 'dialog' });
   const fixture = await startBot<C>(
     { state },
     (bot) => {

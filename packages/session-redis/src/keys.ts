@@ -85,8 +85,8 @@ export class KeyNames {
   }
 
   /** A session. */
-  session(key: string): string {
-    return `${this.#prefix}{${key}}:session`;
+  session(key: string, name = 'session'): string {
+    return `${this.#prefix}{${key}}:${name}`;
   }
 
   /** A dedup claim on an update. */

@@ -5,6 +5,7 @@ import type {
   SessionWriteOptions,
   TurnValues,
 } from '@pactbot/core';
+import { PactArgumentError } from '@pactbot/core';
 import { connect, type RedisClient, type RedisInput } from './connection.js';
 import { guarded, persistent, SessionConflictError } from './errors.js';
 import { KeyNames } from './keys.js';
@@ -23,6 +24,14 @@ export interface RedisSessionStoreOptions {
    * replies — so it is worth waiting out a short outage. Default 10 000.
    */
   writeRetryMs?: number | undefined;
+  /**
+   * What the values are, as the last part of their keys (`shop:{42:conversation:7}:session`):
+   * letters, digits, `-` and `_`. Default `session`. A second store on the same prefix — the
+   * dialogs of `conversations()`, say — takes another (`name: 'dialog'`), so both keep their
+   * values beside the conversation's other keys (one hash slot, fenced by the same locks) without
+   * overwriting each other's.
+   */
+  name?: string | undefined;
 }
 
 /**
@@ -67,6 +76,7 @@ export class RedisSessionStore<S = unknown> implements SessionStore<S> {
   readonly #owned: boolean;
   readonly #retryMs: number;
   readonly #place: object;
+  readonly #name: string;
 
   constructor(redis: RedisInput, options: RedisSessionStoreOptions = {}) {
     ({ redis: this.#redis, owned: this.#owned } = connect(redis));
@@ -75,6 +85,18 @@ export class RedisSessionStore<S = unknown> implements SessionStore<S> {
     this.#place = placeOf(this.#redis, prefix);
     this.#ttlMs = options.ttlMs ?? 30 * 24 * 60 * 60 * 1000;
     this.#retryMs = options.writeRetryMs ?? 10_000;
+    const name = options.name ?? 'session';
+    if (typeof name !== 'string' || !/^[A-Za-z0-9_-]{1,40}$/.test(name)) {
+      throw new PactArgumentError(
+        `RedisSessionStore name must be 1–40 letters, digits, "-" or "_" (the last part of its keys), got ${JSON.stringify(name) ?? String(name)}`,
+      );
+    }
+    this.#name = name;
+  }
+
+  /** The Redis key of a value. */
+  #key(key: string): string {
+    return this.#keys.session(key, this.#name);
   }
 
   /** The values of the caller's turn, when the turn is of this session's conversation and in this store's place. */
@@ -85,10 +107,10 @@ export class RedisSessionStore<S = unknown> implements SessionStore<S> {
 
   /** The session under `key`, or undefined; from the caller's turn when it read it. */
   async get(key: string, options?: SessionReadOptions): Promise<S | undefined> {
-    const read = this.#turnValues(key, options?.lock)?.read(this.#keys.session(key));
+    const read = this.#turnValues(key, options?.lock)?.read(this.#key(key));
     if (read !== undefined) return read === null ? undefined : (JSON.parse(read) as S);
     return guarded('session read', async () => {
-      const json = await this.#redis.get(this.#keys.session(key));
+      const json = await this.#redis.get(this.#key(key));
       return json === null ? undefined : (JSON.parse(json) as S);
     });
   }
@@ -104,7 +126,7 @@ export class RedisSessionStore<S = unknown> implements SessionStore<S> {
     if (lock!.lost.aborted || lock!.stillHeld?.() === false) {
       throw new SessionConflictError(key, options.fence.token);
     }
-    return values.stage(this.#keys.session(key), { value: json, ttlMs: this.#ttlMs });
+    return values.stage(this.#key(key), { value: json, ttlMs: this.#ttlMs });
   }
 
   /** Stores the session under `key`, fenced by the writer's lock when it holds the conversation's. */
@@ -118,7 +140,7 @@ export class RedisSessionStore<S = unknown> implements SessionStore<S> {
       const written = await persistent('session write', this.#retryMs, () =>
         FENCED_SET.run(
           this.#redis,
-          [this.#keys.session(key), this.#keys.fence(fence.key)],
+          [this.#key(key), this.#keys.fence(fence.key)],
           [json, this.#ttlMs, fence.token],
         ),
       );
@@ -127,8 +149,8 @@ export class RedisSessionStore<S = unknown> implements SessionStore<S> {
     }
     await persistent('session write', this.#retryMs, () =>
       this.#ttlMs > 0
-        ? this.#redis.set(this.#keys.session(key), json, 'PX', this.#ttlMs)
-        : this.#redis.set(this.#keys.session(key), json),
+        ? this.#redis.set(this.#key(key), json, 'PX', this.#ttlMs)
+        : this.#redis.set(this.#key(key), json),
     );
   }
 
@@ -140,16 +162,14 @@ export class RedisSessionStore<S = unknown> implements SessionStore<S> {
       const deleted = await persistent('session delete', this.#retryMs, () =>
         FENCED_DELETE.run(
           this.#redis,
-          [this.#keys.session(key), this.#keys.fence(fence.key)],
+          [this.#key(key), this.#keys.fence(fence.key)],
           [fence.token],
         ),
       );
       if (deleted !== 1) throw new SessionConflictError(key, fence.token);
       return;
     }
-    await persistent('session delete', this.#retryMs, () =>
-      this.#redis.del(this.#keys.session(key)),
-    );
+    await persistent('session delete', this.#retryMs, () => this.#redis.del(this.#key(key)));
   }
 
   /** Closes the connection, when the store opened it from a URL. */

@@ -244,7 +244,8 @@ class DialogSlot<C extends Context> {
   async save(): Promise<void> {
     if (!this.#dirty) return;
     await this.#run?.sendsSettled();
-    const writeOptions = { fence: this.#ctx.lock?.fence };
+    const lock = this.#ctx.lock;
+    const writeOptions = { fence: lock?.fence, lock };
     if (this.#state !== undefined)
       await this.#plugin.store.set(this.#key, this.#state, writeOptions);
     else if (this.#stored) await this.#plugin.store.delete(this.#key, writeOptions);
@@ -286,7 +287,7 @@ export function conversations<C extends Context>(
       return next();
     }
     const key = conversationKey(ctx.companyId, conversationId);
-    const state = await plugin.store.get(key);
+    const state = await plugin.store.get(key, { lock: ctx.lock });
     const slot = new DialogSlot<C>(plugin, ctx, conversationId, key, state);
     SLOTS.set(ctx, slot as unknown as DialogSlot<Context>);
     Object.defineProperty(ctx, 'conversation', { value: slot.controls, configurable: true });

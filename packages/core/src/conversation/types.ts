@@ -40,8 +40,8 @@ export interface DialogEnd {
 export interface ConversationsOptions<C extends Context = Context> {
   /**
    * Where dialogs are kept between turns, by conversation. Default: this process's memory. Give a
-   * `RedisSessionStore` (with `name: 'dialog'` and the prefix of `redisState`) to continue a dialog
-   * in any process, and after a restart.
+   * `RedisSessionStore` with the prefix of `redisState` and `name: 'dialog'` (so it does not share
+   * keys with the sessions) to continue a dialog in any process, and after a restart.
    */
   store?: SessionStore<DialogState> | undefined;
   /** End a dialog that consumed nothing for this long, in ms. Default: never. */

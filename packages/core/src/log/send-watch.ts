@@ -85,15 +85,13 @@ export class HandlerWatch {
     this.#update = update;
     this.#id = id;
     this.#failuresAtStart = watch.failures;
-    this.lock = {
-      fence: lock.fence,
-      lost: lock.lost,
-      release: () => lock.release(),
-      stillHeld: () => {
-        if (this.#finished) this.#late();
-        return lock.stillHeld ? lock.stillHeld() : true;
-      },
+    // The real lock with one method watched: whatever else it offers (the values of an inbox
+    // turn, its entry) stays reachable as it is.
+    const stillHeld = () => {
+      if (this.#finished) this.#late();
+      return lock.stillHeld ? lock.stillHeld() : true;
     };
+    this.lock = Object.create(lock, { stillHeld: { value: stillHeld } }) as ConversationLock;
   }
 
   /** The handler's chain returned (or threw). */
