@@ -147,9 +147,7 @@ describe('the demo (npm start)', () => {
     const redis = new Redis(inject('redisUrl'));
     cleanups.push(() => Promise.resolve(redis.disconnect()));
     // The survey is a dialog, kept beside the conversation's other keys under a name of its own.
-    await expect
-      .poll(() => redis.get(`${keys}{1:conversation:${alex!.id}}:dialog`))
-      .not.toBeNull();
+    await expect.poll(() => redis.get(`${keys}{1:conversation:${alex!.id}}:dialog`)).not.toBeNull();
     expect(await demo.stop()).toBe(0);
   });
 
