@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import type { Bot } from '@pactbot/core';
-import { startPactStub, type PactStub } from '../../test/support/pact-stub.js';
-import { messageNew } from '../../test/support/webhooks.js';
+import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 import { createShopApp } from './app.js';
 import { createShopBot } from './bot.js';
 import { OrderBook } from './orders.js';
@@ -15,7 +15,7 @@ import { OrderBook } from './orders.js';
 const SECRET = 'shop-webhook-secret';
 
 let nextJob = 1;
-/** A stand-in of Pact that accepts every send (as in test/support/bot-fixture). */
+/** A stand-in of Pact that accepts every send (as in @pactbot/testkit/support/bot-fixture). */
 async function startPact(): Promise<PactStub> {
   const stub = await startPactStub();
   stub.route('POST', /^\/p1\/companies\/\d+\/conversations\/\d+\/messages$/, (req) => ({

@@ -3,8 +3,8 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startPactStub, type PactStub } from '../../test/support/pact-stub.js';
-import { acceptV2Sends, v2Incoming, v2Sends } from '../../test/support/v2-sends.js';
+import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
+import { acceptV2Sends, v2Incoming, v2Sends } from '@pactbot/testkit/support/v2-sends';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const running: ChildProcess[] = [];

@@ -10,10 +10,10 @@ import {
   type DialogState,
 } from '@pactbot/core';
 import { RedisSessionStore, redisState, type RedisState } from '@pactbot/session-redis';
-import { acceptSends, startBot, type BotFixture } from '../support/bot-fixture.js';
-import { countHandled } from '../support/handled.js';
-import { startPactStub, type PactStub } from '../support/pact-stub.js';
-import { messageNew } from '../support/webhooks.js';
+import { acceptSends, startBot, type BotFixture } from '@pactbot/testkit/support/bot-fixture';
+import { countHandled } from '@pactbot/testkit/support/handled';
+import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 
 type C = Context & ConversationFlavor;
 const cleanups: Array<() => unknown> = [];

@@ -1,9 +1,9 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bot } from '@pactbot/core';
-import { FaultyPact, seededRandom } from '../support/faulty-pact.js';
-import { deliverLikePact } from '../support/deliver.js';
-import { messageNew } from '../support/webhooks.js';
+import { FaultyPact, seededRandom } from '@pactbot/testkit/support/faulty-pact';
+import { deliverLikePact } from '@pactbot/testkit/support/deliver';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 
 const SEED = Number(process.env.FAULT_SEED ?? 20261121);
 const CONVERSATIONS = 50;

@@ -9,14 +9,14 @@ import {
   URL_CLIENT_OPTIONS,
   type RedisInput,
 } from '@pactbot/session-redis';
-import { acceptSends, startBot, type BotFixture } from '../support/bot-fixture.js';
-import { deliverLikePact } from '../support/deliver.js';
-import { FreezingProxy } from '../support/freezing-proxy.js';
-import { countHandled } from '../support/handled.js';
-import { deliverVia, type DeliveryAttempt } from '../support/routed-delivery.js';
-import { startPactStub, type PactStub } from '../support/pact-stub.js';
-import { TcpProxy } from '../support/tcp-proxy.js';
-import { messageNew } from '../support/webhooks.js';
+import { acceptSends, startBot, type BotFixture } from '@pactbot/testkit/support/bot-fixture';
+import { deliverLikePact } from '@pactbot/testkit/support/deliver';
+import { FreezingProxy } from '@pactbot/testkit/support/freezing-proxy';
+import { countHandled } from '@pactbot/testkit/support/handled';
+import { deliverVia, type DeliveryAttempt } from '@pactbot/testkit/support/routed-delivery';
+import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
+import { TcpProxy } from '@pactbot/testkit/support/tcp-proxy';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 
 /**
  * Redis goes away while updates flow — restarted (connections reset, refused for a while) or

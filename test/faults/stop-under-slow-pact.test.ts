@@ -4,11 +4,15 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { session, type BotOptions, type Context, type SessionFlavor } from '@pactbot/core';
 import { RedisSessionStore, redisState, type RedisState } from '@pactbot/session-redis';
-import { startBot, type BotFixture } from '../support/bot-fixture.js';
-import { countHandled, type HandledCounter } from '../support/handled.js';
-import { startPactStub, type PactStub } from '../support/pact-stub.js';
-import { deliverVia, type DeliveryAttempt, type WebhookRoute } from '../support/routed-delivery.js';
-import { messageNew } from '../support/webhooks.js';
+import { startBot, type BotFixture } from '@pactbot/testkit/support/bot-fixture';
+import { countHandled, type HandledCounter } from '@pactbot/testkit/support/handled';
+import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
+import {
+  deliverVia,
+  type DeliveryAttempt,
+  type WebhookRoute,
+} from '@pactbot/testkit/support/routed-delivery';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 
 /**
  * A deploy while Pact answers slowly: 50 webhooks over 10 conversations, delivered like Pact

@@ -2,9 +2,9 @@ import type { AddressInfo } from 'node:net';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Bot, type Update } from '@pactbot/core';
-import { seededRandom } from '../support/faulty-pact.js';
-import { webhooks, SYSTEM_MESSAGES } from '../support/reference-webhooks.js';
-import { messageNew } from '../support/webhooks.js';
+import { seededRandom } from '@pactbot/testkit/support/faulty-pact';
+import { webhooks, SYSTEM_MESSAGES } from '@pactbot/testkit/support/reference-webhooks';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 
 const SEED = Number(process.env.FAULT_SEED ?? 7);
 const BODIES = 10_000;

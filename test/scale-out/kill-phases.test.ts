@@ -3,12 +3,12 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { session, type Context, type SessionFlavor } from '@pactbot/core';
 import { RedisSessionStore, redisState } from '@pactbot/session-redis';
-import { acceptSends, startBot } from '../support/bot-fixture.js';
-import { spawnChildBot, type ChildEvent } from '../support/child-bot.js';
-import { deliverLikePact } from '../support/deliver.js';
-import { countHandled } from '../support/handled.js';
-import { startPactStub } from '../support/pact-stub.js';
-import { messageNew } from '../support/webhooks.js';
+import { acceptSends, startBot } from '@pactbot/testkit/support/bot-fixture';
+import { spawnChildBot, type ChildEvent } from '@pactbot/testkit/support/child-bot';
+import { deliverLikePact } from '@pactbot/testkit/support/deliver';
+import { countHandled } from '@pactbot/testkit/support/handled';
+import { startPactStub } from '@pactbot/testkit/support/pact-stub';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 
 /**
  * A bot process on the durable inbox is killed (SIGKILL) at each phase of one update; a second

@@ -3,11 +3,11 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { session, type Context, type SessionFlavor } from '@pactbot/core';
 import { RedisSessionStore, redisState, type RedisState } from '@pactbot/session-redis';
-import { acceptSends, startBot, type BotFixture } from '../support/bot-fixture.js';
-import { deliverLikePact } from '../support/deliver.js';
-import { countHandled } from '../support/handled.js';
-import { startPactStub, type PactStub } from '../support/pact-stub.js';
-import { messageNew } from '../support/webhooks.js';
+import { acceptSends, startBot, type BotFixture } from '@pactbot/testkit/support/bot-fixture';
+import { deliverLikePact } from '@pactbot/testkit/support/deliver';
+import { countHandled } from '@pactbot/testkit/support/handled';
+import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 
 type CounterContext = Context & SessionFlavor<{ count: number }>;
 

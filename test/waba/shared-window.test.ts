@@ -3,10 +3,10 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { WindowClosedError } from '@pactbot/core';
 import { redisState, type RedisState } from '@pactbot/session-redis';
-import { startBot, type BotFixture } from '../support/bot-fixture.js';
-import { countHandled } from '../support/handled.js';
-import type { PactStub } from '../support/pact-stub.js';
-import { messageNew } from '../support/webhooks.js';
+import { startBot, type BotFixture } from '@pactbot/testkit/support/bot-fixture';
+import { countHandled } from '@pactbot/testkit/support/handled';
+import type { PactStub } from '@pactbot/testkit/support/pact-stub';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -5,8 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { Bot, PactArgumentError } from '@pactbot/core';
 import { pactWebhook, type PactWebhookOptions } from '@pactbot/adapter-fastify';
-import { describeFrontEnd } from '../../../test/support/front-end-contract.js';
-import { messageNew } from '../../../test/support/webhooks.js';
+import { describeFrontEnd } from '@pactbot/testkit/support/front-end-contract';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 
 /** Fastify 4 and 5 ship their own types; the app code below is the same for both. */
 const flavours = [

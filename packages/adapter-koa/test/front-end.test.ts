@@ -4,7 +4,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
 import { pactWebhook } from '@pactbot/adapter-koa';
-import { describeFrontEnd } from '../../../test/support/front-end-contract.js';
+import { describeFrontEnd } from '@pactbot/testkit/support/front-end-contract';
 
 for (const mount of ['router', 'app.use'] as const) {
   for (const bodyParserFirst of [false, true]) {

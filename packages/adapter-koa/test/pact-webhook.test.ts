@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PactArgumentError, type RejectedInfo } from '@pactbot/core';
 import { pactWebhook } from '@pactbot/adapter-koa';
-import { messageNew } from '../../../test/support/webhooks.js';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 import { startShop, type Mount, type Shop, type ShopOptions } from './shop-fixture.js';
 
 const SECRET = 's3cr3t-webhook-value';

@@ -8,7 +8,7 @@ import bodyParser from 'koa-bodyparser';
 import { request } from 'undici';
 import { Bot } from '@pactbot/core';
 import { pactWebhook, type PactWebhookOptions } from '@pactbot/adapter-koa';
-import { startPactStub, type PactStub } from '../../../test/support/pact-stub.js';
+import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
 
 /** How the webhook is put into the app. */
 export type Mount = 'router' | 'app.use';
@@ -66,7 +66,7 @@ let nextJob = 1;
  */
 export async function startShop(options: ShopOptions): Promise<Shop> {
   const stub = await startPactStub();
-  // Accepts every send as Pact does: a job in state trying_deliver (see test/support/bot-fixture).
+  // Accepts every send as Pact does: a job in state trying_deliver (see @pactbot/testkit/support/bot-fixture).
   stub.route('POST', /^\/p1\/companies\/\d+\/conversations\/\d+\/messages$/, (req) => ({
     body: {
       status: 'ok',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Bot } from '@pactbot/core';
-import { webhooks as reference } from '../../../test/support/reference-webhooks.js';
+import { webhooks as reference } from '@pactbot/testkit/support/reference-webhooks';
 import type { WebhookEvent } from '../src/index.js';
 import {
   call,

@@ -2,9 +2,9 @@ import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { session, type Context, type SessionFlavor } from '@pactbot/core';
 import { RedisSessionStore, redisState } from '@pactbot/session-redis';
-import { startBot } from '../../../test/support/bot-fixture.js';
-import { countHandled } from '../../../test/support/handled.js';
-import { messageNew } from '../../../test/support/webhooks.js';
+import { startBot } from '@pactbot/testkit/support/bot-fixture';
+import { countHandled } from '@pactbot/testkit/support/handled';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 import { startClusterNode } from './cluster-server.js';
 import { testPrefix } from './redis.js';
 

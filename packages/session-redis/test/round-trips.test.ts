@@ -2,9 +2,9 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { session, type BotOptions, type Context, type SessionFlavor } from '@pactbot/core';
 import { RedisSessionStore, redisState, URL_CLIENT_OPTIONS } from '@pactbot/session-redis';
-import { startBot } from '../../../test/support/bot-fixture.js';
-import { countHandled } from '../../../test/support/handled.js';
-import { messageNew } from '../../../test/support/webhooks.js';
+import { startBot } from '@pactbot/testkit/support/bot-fixture';
+import { countHandled } from '@pactbot/testkit/support/handled';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 import { testPrefix, testRedis } from './redis.js';
 import { startRelay, type RoundTrip } from './relay.js';
 

@@ -9,12 +9,12 @@ import {
   type Update,
 } from '@pactbot/core';
 import { RedisSessionStore, redisState, SessionConflictError } from '@pactbot/session-redis';
-import { startBot } from '../../../test/support/bot-fixture.js';
-import { FreezingProxy } from '../../../test/support/freezing-proxy.js';
-import { countHandled } from '../../../test/support/handled.js';
-import { startPactStub } from '../../../test/support/pact-stub.js';
-import { acceptSends } from '../../../test/support/bot-fixture.js';
-import { messageNew } from '../../../test/support/webhooks.js';
+import { startBot } from '@pactbot/testkit/support/bot-fixture';
+import { FreezingProxy } from '@pactbot/testkit/support/freezing-proxy';
+import { countHandled } from '@pactbot/testkit/support/handled';
+import { startPactStub } from '@pactbot/testkit/support/pact-stub';
+import { acceptSends } from '@pactbot/testkit/support/bot-fixture';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 import { eventually, testPrefix, testRedis } from './redis.js';
 
 type Tally = { count: number; by: string };

@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PactApiError, PactArgumentError, PactClient } from '@pactbot/core';
 import { reference } from '../fixtures/reference-responses.js';
-import {
-  startPactStub,
-  type PactStub,
-  type StubReply,
-} from '../../../../test/support/pact-stub.js';
+import { startPactStub, type PactStub, type StubReply } from '@pactbot/testkit/support/pact-stub';
 
 let stub: PactStub;
 let client: PactClient;

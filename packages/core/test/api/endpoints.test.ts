@@ -13,7 +13,7 @@ import {
   type WhatsAppCodeResult,
 } from '@pactbot/core';
 import { reference } from '../fixtures/reference-responses.js';
-import { startPactStub, type PactStub } from '../../../../test/support/pact-stub.js';
+import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
 
 const TOKEN = 'tok-0123456789abcdef';
 let stub: PactStub;

@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PactApiError, PactClient, PactNetworkError } from '@pactbot/core';
-import { startPactStub, type PactStub } from '../../../../test/support/pact-stub.js';
+import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
 
 const TOKEN = 'super-secret-token-4f9a';
 let stub: PactStub;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PactArgumentError, PactClient } from '@pactbot/core';
-import { startPactStub, type PactStub } from '../../../../test/support/pact-stub.js';
+import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
 
 let stub: PactStub;
 let client: PactClient;

@@ -9,7 +9,7 @@ import {
   type RetryEvent,
 } from '@pactbot/core';
 import { reference } from '../fixtures/reference-responses.js';
-import { startPactStub, type PactStub } from '../../../../test/support/pact-stub.js';
+import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
 
 let stub: PactStub;
 const clients: PactClient[] = [];

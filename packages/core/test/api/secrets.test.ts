@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Bot } from '@pactbot/core';
-import { startPactStub, type PactStub } from '../../../../test/support/pact-stub.js';
+import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
 
 const TOKEN = 'tok-9f8e7d6c5b4a';
 const SECRET = 's3cr3t-webhook-value';

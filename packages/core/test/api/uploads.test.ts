@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PactClient } from '@pactbot/core';
 import { reference } from '../fixtures/reference-responses.js';
-import { PactStub, startPactStub } from '../../../../test/support/pact-stub.js';
+import { PactStub, startPactStub } from '@pactbot/testkit/support/pact-stub';
 
 const UPLOAD = '/p1/companies/42/conversations/9/messages/attachments';
 let stub: PactStub;

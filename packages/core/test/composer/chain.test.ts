@@ -8,8 +8,8 @@ import {
   type Context,
   type Middleware,
 } from '@pactbot/core';
-import { deferred } from '../../../../test/support/bot-fixture.js';
-import { messageNew } from '../../../../test/support/webhooks.js';
+import { deferred } from '@pactbot/testkit/support/bot-fixture';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 
 const newBot = () => new Bot({ token: 't', companyId: 42, apiUrl: 'http://127.0.0.1:9' });
 

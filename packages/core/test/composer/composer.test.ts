@@ -19,8 +19,8 @@ import {
   type V2ConversationCreateUpdate,
   type V2MessageCreateUpdate,
 } from '@pactbot/core';
-import { webhooks } from '../../../../test/support/reference-webhooks.js';
-import { messageNew } from '../../../../test/support/webhooks.js';
+import { webhooks } from '@pactbot/testkit/support/reference-webhooks';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 
 /** A context over a parsed webhook, without a bot behind it (enough for routing). */
 function contextOf(body: unknown): Context {

@@ -9,8 +9,8 @@ import {
   type MessageData,
   type V2AuthChangeUpdate,
 } from '@pactbot/core';
-import { messageNew } from '../../../../test/support/webhooks.js';
-import { webhooksV2 } from '../../../../test/support/reference-webhooks-v2.js';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
+import { webhooksV2 } from '@pactbot/testkit/support/reference-webhooks-v2';
 
 describe('types that narrow honestly', () => {
   it('narrows with ctx.has() in an if', async () => {

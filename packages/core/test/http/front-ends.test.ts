@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import { createFetchHandler, createNodeHandler } from '@pactbot/core';
-import { describeFrontEnd } from '../../../../test/support/front-end-contract.js';
+import { describeFrontEnd } from '@pactbot/testkit/support/front-end-contract';
 
 describeFrontEnd(
   'bot.listen',

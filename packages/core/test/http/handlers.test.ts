@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { Bot, createFetchHandler, createNodeHandler, type NodeNext } from '@pactbot/core';
-import { messageNew } from '../../../../test/support/webhooks.js';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 
 let bot: Bot | undefined;
 let server: http.Server | undefined;

@@ -1,8 +1,8 @@
 import { format } from 'node:util';
 import createDebug from 'debug';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deferred, startBot, type BotFixture } from '../../../../test/support/bot-fixture.js';
-import { messageNew } from '../../../../test/support/webhooks.js';
+import { deferred, startBot, type BotFixture } from '@pactbot/testkit/support/bot-fixture';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 
 const TOKEN = 'tok-9f8e7d6c5b4a-private';
 const SECRET = 's3cr3t-q7w8e9r0';

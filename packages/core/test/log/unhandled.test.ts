@@ -10,8 +10,8 @@ import {
   type LateSendInfo,
   type Logger,
 } from '@pactbot/core';
-import { deferred, startBot, type BotFixture } from '../../../../test/support/bot-fixture.js';
-import { messageNew } from '../../../../test/support/webhooks.js';
+import { deferred, startBot, type BotFixture } from '@pactbot/testkit/support/bot-fixture';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 
 let fixture: BotFixture | undefined;
 afterEach(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Bot, PactNetworkError } from '@pactbot/core';
-import { FaultyPact } from '../../../../test/support/faulty-pact.js';
-import { messageNew } from '../../../../test/support/webhooks.js';
+import { FaultyPact } from '@pactbot/testkit/support/faulty-pact';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 
 let pact: FaultyPact | undefined;
 let bot: Bot | undefined;

@@ -7,8 +7,8 @@ import {
   type DeliveryReport,
   type Sent,
 } from '@pactbot/core';
-import { startBot, deferred, type BotFixture } from '../../../../test/support/bot-fixture.js';
-import { jobExecuted, messageAck, messageNew } from '../../../../test/support/webhooks.js';
+import { startBot, deferred, type BotFixture } from '@pactbot/testkit/support/bot-fixture';
+import { jobExecuted, messageAck, messageNew } from '@pactbot/testkit/support/webhooks';
 
 let fixture: BotFixture | undefined;
 afterEach(async () => {

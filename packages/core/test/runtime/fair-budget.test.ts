@@ -9,10 +9,10 @@ import {
   type RateLimiter,
   type RateLimitOptions,
 } from '@pactbot/core';
-import { acceptSends } from '../../../../test/support/bot-fixture.js';
-import { startPactStub, type PactStub } from '../../../../test/support/pact-stub.js';
-import { messageNew } from '../../../../test/support/webhooks.js';
-import { acceptV2Sends, v2Incoming, v2Sends } from '../../../../test/support/v2-sends.js';
+import { acceptSends } from '@pactbot/testkit/support/bot-fixture';
+import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
+import { acceptV2Sends, v2Incoming, v2Sends } from '@pactbot/testkit/support/v2-sends';
 
 /**
  * The in-process limiter, watched: how many calls wait under each key. It only counts; granting

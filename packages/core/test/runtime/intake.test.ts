@@ -9,9 +9,9 @@ import {
   type SessionFlavor,
   type Update,
 } from '@pactbot/core';
-import { startBot, deferred, type BotFixture } from '../../../../test/support/bot-fixture.js';
-import { messageNew } from '../../../../test/support/webhooks.js';
-import { webhooks } from '../../../../test/support/reference-webhooks.js';
+import { startBot, deferred, type BotFixture } from '@pactbot/testkit/support/bot-fixture';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
+import { webhooks } from '@pactbot/testkit/support/reference-webhooks';
 
 type SessionContext = Context & SessionFlavor<{ count: number }>;
 

@@ -9,12 +9,8 @@ import {
   type DeliveryReport,
   type Sent,
 } from '@pactbot/core';
-import { deferred } from '../../../../test/support/bot-fixture.js';
-import {
-  startPactStub,
-  PactStub,
-  type PactStub as Stub,
-} from '../../../../test/support/pact-stub.js';
+import { deferred } from '@pactbot/testkit/support/bot-fixture';
+import { startPactStub, PactStub, type PactStub as Stub } from '@pactbot/testkit/support/pact-stub';
 import {
   acceptV2Sends,
   v2Echo,
@@ -23,7 +19,7 @@ import {
   v2Sends,
   v2StatusUpdate,
   v2Uploads,
-} from '../../../../test/support/v2-sends.js';
+} from '@pactbot/testkit/support/v2-sends';
 
 let stub: Stub | undefined;
 let bot: Bot | undefined;

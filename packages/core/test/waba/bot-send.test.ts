@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { PactArgumentError, TEXT_LIMITS } from '@pactbot/core';
-import { deferred, startBot, type BotFixture } from '../../../../test/support/bot-fixture.js';
-import { messageNew } from '../../../../test/support/webhooks.js';
+import { deferred, startBot, type BotFixture } from '@pactbot/testkit/support/bot-fixture';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 
 let fixture: BotFixture | undefined;
 afterEach(async () => {

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PactArgumentError, type Context, type Sent } from '@pactbot/core';
-import { startBot, type BotFixture } from '../../../../test/support/bot-fixture.js';
-import { messageNew } from '../../../../test/support/webhooks.js';
-import { v2Incoming } from '../../../../test/support/v2-sends.js';
+import { startBot, type BotFixture } from '@pactbot/testkit/support/bot-fixture';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
+import { v2Incoming } from '@pactbot/testkit/support/v2-sends';
 import { reference } from '../fixtures/reference-responses.js';
 import { referenceV2 } from '../api/v2/reference-v2.js';
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { WindowClosedError, type Context, type WabaWindow } from '@pactbot/core';
-import { startBot, type BotFixture } from '../../../../test/support/bot-fixture.js';
-import { webhooks } from '../../../../test/support/reference-webhooks.js';
-import { messageNew } from '../../../../test/support/webhooks.js';
+import { startBot, type BotFixture } from '@pactbot/testkit/support/bot-fixture';
+import { webhooks } from '@pactbot/testkit/support/reference-webhooks';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 import { reference } from '../fixtures/reference-responses.js';
 import { referenceV2 } from '../api/v2/reference-v2.js';
 

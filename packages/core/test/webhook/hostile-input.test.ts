@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startBot, type BotFixture } from '../../../../test/support/bot-fixture.js';
-import { messageNew } from '../../../../test/support/webhooks.js';
+import { startBot, type BotFixture } from '@pactbot/testkit/support/bot-fixture';
+import { messageNew } from '@pactbot/testkit/support/webhooks';
 
 let fixture: BotFixture | undefined;
 afterEach(async () => {

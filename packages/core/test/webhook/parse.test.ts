@@ -7,7 +7,7 @@ import {
   WebhookError,
   type Update,
 } from '@pactbot/core';
-import { SYSTEM_MESSAGES, webhooks } from '../../../../test/support/reference-webhooks.js';
+import { SYSTEM_MESSAGES, webhooks } from '@pactbot/testkit/support/reference-webhooks';
 
 function update(body: unknown): Update {
   const parsed = parseWebhook(body);

@@ -10,8 +10,8 @@ import {
   type Update,
 } from '@pactbot/core';
 import { lineOf } from '@pactbot/core/internal';
-import { webhooks } from '../../../../test/support/reference-webhooks.js';
-import { webhooksV2 } from '../../../../test/support/reference-webhooks-v2.js';
+import { webhooks } from '@pactbot/testkit/support/reference-webhooks';
+import { webhooksV2 } from '@pactbot/testkit/support/reference-webhooks-v2';
 
 function updateOf(body: unknown): Update {
   const parsed = parseWebhook(structuredClone(body));

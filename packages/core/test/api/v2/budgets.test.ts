@@ -9,7 +9,7 @@ import {
   type RateLimitOptions,
 } from '@pactbot/core';
 import { RateBudgetTable } from '@pactbot/core/internal';
-import { startPactStub, type PactStub } from '../../../../../test/support/pact-stub.js';
+import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
 import { assembledAuthAnswers, referenceV2 as ref } from './reference-v2.js';
 
 describe('LocalRateLimiter with several windows (fake time)', () => {

@@ -13,7 +13,7 @@ import {
   type V2WabaTemplate,
   type V2Webhook,
 } from '@pactbot/core';
-import { PactStub, startPactStub } from '../../../../../test/support/pact-stub.js';
+import { PactStub, startPactStub } from '@pactbot/testkit/support/pact-stub';
 import { assembledAuthAnswers, referenceV2 as ref } from './reference-v2.js';
 
 const TOKEN = 'tok-v2-0123456789';

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { PactApiError, PactClient, type PactErrorEntry, type RateLimiter } from '@pactbot/core';
-import { startPactStub, type PactStub } from '../../../../../test/support/pact-stub.js';
+import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
 import { referenceV2 as ref } from './reference-v2.js';
 
 let stub: PactStub;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PactClient } from '@pactbot/core';
-import { startPactStub, type PactStub } from '../../../../../test/support/pact-stub.js';
+import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
 import { referenceV2 as ref } from './reference-v2.js';
 
 let stub: PactStub;

@@ -13,7 +13,7 @@ import {
   startPactStub,
   type PactStub,
   type RecordedRequest,
-} from '../../../../../test/support/pact-stub.js';
+} from '@pactbot/testkit/support/pact-stub';
 
 const BASE = '/api/p2/companies/42/webhooks';
 let stub: PactStub;
