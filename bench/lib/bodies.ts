@@ -7,49 +7,65 @@
 const ID_MARK = 987654321987;
 const CONVERSATION_MARK = 123456789123;
 
-function template(shape: object): [string, string, string] {
-  const text = JSON.stringify(shape);
-  const [head, rest] = text.split(String(ID_MARK)) as [string, string];
-  const [middle, tail] = rest.split(String(CONVERSATION_MARK)) as [string, string];
-  return [head, middle, tail];
+/** Splits the JSON of `shape` at each mark, in order: the pieces around the variable fields. */
+function template(shape: object, marks: number[]): string[] {
+  const parts: string[] = [];
+  let rest = JSON.stringify(shape);
+  for (const mark of marks) {
+    const at = rest.indexOf(String(mark));
+    parts.push(rest.slice(0, at));
+    rest = rest.slice(at + String(mark).length);
+  }
+  parts.push(rest);
+  return parts;
 }
 
 /**
  * A Pact `message`/`new` webhook, the shape of `test/support/webhooks.ts` `messageNew` (a customer
  * wrote "hi" on WhatsApp).
  */
-const PACT = template({
-  type: 'message',
-  event: 'new',
-  data: {
-    external_id: ID_MARK,
-    external_public_id: 1,
-    channel_id: 1,
-    channel_type: 'whatsapp',
-    channel: { id: 1, type: 'whatsapp' },
-    conversation_id: CONVERSATION_MARK,
-    message: 'hi there, what are your opening hours?',
-    location: {},
-    income: true,
-    created_at: '2017-11-11 12:45:53 UTC',
-    created_at_timestamp: 1603118584,
-    ack: 1,
-    attachments: [],
-    job_id: null,
+const PACT = template(
+  {
+    type: 'message',
+    event: 'new',
+    data: {
+      external_id: ID_MARK,
+      external_public_id: 1,
+      channel_id: 1,
+      channel_type: 'whatsapp',
+      channel: { id: 1, type: 'whatsapp' },
+      conversation_id: CONVERSATION_MARK,
+      message: 'hi there, what are your opening hours?',
+      location: {},
+      income: true,
+      created_at: '2017-11-11 12:45:53 UTC',
+      created_at_timestamp: 1603118584,
+      ack: 1,
+      attachments: [],
+      job_id: null,
+    },
   },
-});
+  [ID_MARK, CONVERSATION_MARK],
+) as [string, string, string];
 
-/** A Telegram Bot API `Update` with a private text message, for grammY and Telegraf. */
-const TELEGRAM = template({
-  update_id: ID_MARK,
-  message: {
-    message_id: 1,
-    from: { id: 42, is_bot: false, first_name: 'Ann', language_code: 'en' },
-    chat: { id: CONVERSATION_MARK, first_name: 'Ann', type: 'private' },
-    date: 1603118584,
-    text: 'hi there, what are your opening hours?',
+/**
+ * A Telegram Bot API `Update` with a private text message, for grammY, Telegraf and Chat SDK. Its
+ * `message_id` is the update's id too: message ids are unique within a chat, as Telegram makes
+ * them, which matters to bots that deduplicate by message (Chat SDK does).
+ */
+const TELEGRAM = template(
+  {
+    update_id: ID_MARK,
+    message: {
+      message_id: ID_MARK,
+      from: { id: 42, is_bot: false, first_name: 'Ann', language_code: 'en' },
+      chat: { id: CONVERSATION_MARK, first_name: 'Ann', type: 'private' },
+      date: 1603118584,
+      text: 'hi there, what are your opening hours?',
+    },
   },
-});
+  [ID_MARK, ID_MARK, CONVERSATION_MARK],
+) as [string, string, string, string];
 
 /** The protocols bodies can be made for. */
 export type Protocol = 'pact' | 'telegram';
@@ -62,11 +78,17 @@ let nextId = 1;
  * them, so with many conversations no two webhooks in flight share one.
  */
 export function bodyMaker(protocol: Protocol, conversations: number): () => string {
-  const [head, middle, tail] = protocol === 'pact' ? PACT : TELEGRAM;
-  const base = protocol === 'pact' ? 1000 : 5_000_000;
+  if (protocol === 'pact') {
+    const [head, middle, tail] = PACT;
+    return () => {
+      const id = nextId++;
+      return head + id + middle + (1000 + (id % conversations)) + tail;
+    };
+  }
+  const [head, afterUpdate, afterMessage, tail] = TELEGRAM;
   return () => {
     const id = nextId++;
-    return head + id + middle + (base + (id % conversations)) + tail;
+    return head + id + afterUpdate + id + afterMessage + (5_000_000 + (id % conversations)) + tail;
   };
 }
 

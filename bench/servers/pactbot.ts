@@ -2,8 +2,9 @@
  * pactbot under test, on `bot.listen`. Modes:
  * - `intake`: a `message:text` handler that reads `ctx.text` and sends nothing;
  * - `echo`: the same handler replies (`ctx.reply`) to the Pact stand-in at `apiUrl`.
- * State `memory` (the default) or `redis` (shared dedup, locks; `redisState`), and optionally a
- * session (memory or Redis) whose counter the handler increments.
+ * State `memory` (the default) or `redis` (shared dedup, locks, and unless `inbox: false` the
+ * durable inbox; `redisState`), and optionally a session (memory or Redis) whose counter the
+ * handler increments.
  */
 import { Redis } from 'ioredis';
 import {
@@ -29,6 +30,11 @@ export interface PactbotServerConfig {
   redisUrl?: string;
   prefix?: string;
   /**
+   * `redisState`'s durable inbox (default on): with it a webhook is answered once its update is
+   * queued in Redis, without it once the update was handled, as with the memory state.
+   */
+  inbox?: boolean;
+  /**
    * Handled updates to remember before listening, as if the bot had been busy for a while: 200 000
    * puts the default memory state at its dedup bound, the steady state of a bot that handled that
    * many updates in the last hour.
@@ -45,7 +51,7 @@ const redis =
     : undefined;
 const state: BotState =
   options.state === 'redis'
-    ? redisState(redis!, { prefix: options.prefix, rateLimit: false })
+    ? redisState(redis!, { prefix: options.prefix, rateLimit: false, inbox: options.inbox })
     : // What the bot creates when given no state; made here so it can be prefilled.
       memoryState();
 
