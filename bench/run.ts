@@ -1,7 +1,7 @@
 /**
  * pactbot's benchmarks: `pnpm bench [case…] [--quick] [--repeats N] [--duration S] [--no-pin]`.
  *
- * Cases: intake, koa, cycle, peers, memory, redis (all by default). Each prints a table and one
+ * Cases: intake, koa, cycle, peers, memory, redis, growth (all by default). Each prints a table and one
  * JSON line, checks its targets against a baseline measured in the same run, and writes its raw
  * results to bench/results/<case>.json (and a dated copy). Servers under test run in child
  * processes pinned to CPU 0; the load generator (autocannon, in this process) and the API
@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { cycle } from './cases/cycle.js';
+import { growth } from './cases/growth.js';
 import { intake } from './cases/intake.js';
 import { koa } from './cases/koa.js';
 import { memory } from './cases/memory.js';
@@ -26,7 +27,7 @@ import {
   type TargetCheck,
 } from './lib/report.js';
 
-const CASES: Record<string, BenchCase> = { intake, koa, cycle, peers, memory, redis };
+const CASES: Record<string, BenchCase> = { intake, koa, cycle, peers, memory, redis, growth };
 /** No case may run longer than this; a stuck one is reported and the run goes on. */
 const CASE_TIMEOUT_MS = 240_000;
 
