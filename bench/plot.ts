@@ -318,18 +318,20 @@ function growthChart(runs: GrowthResult[]): string | undefined {
           ? `Echo throughput against ${curve === 'conversations' ? 'active conversations' : 'handled-update history'}`
           : `p99 against ${curve === 'conversations' ? 'active conversations' : 'handled-update history'}`,
       subtitle: `${provenance(runs)}; ${
-        curve === 'conversations'
-          ? 'a stored session per conversation'
-          : '1 000 conversations; the memory dedup bound is 200k'
+        metric === 'p99'
+          ? 'of the answers (Redis answers once an update is queued)'
+          : curve === 'conversations'
+            ? 'each conversation has a stored session'
+            : '1 000 conversations; the memory dedup bound is 200k'
       }`,
       xLabel:
         curve === 'conversations'
-          ? 'active conversations (log scale)'
-          : 'handled updates remembered before the run',
+          ? 'active conversations (not to scale)'
+          : 'handled updates remembered before the run (not to scale)',
       yLabel: metric === 'throughput' ? 'updates per second' : 'p99 latency, ms',
       xs,
       series: curves.map((c) => ({
-        name: `${c.state} state and sessions`,
+        name: `${c.state === 'redis' ? 'Redis' : c.state} state and sessions`,
         values: c.points.map((_, i) => {
           const value = across(runs, (run) => {
             const same = run.curves.find((o) => o.state === c.state && o.curve === curve);

@@ -140,6 +140,8 @@ interface Plan {
   conversations: number[];
   history: number[];
   warmupS: number;
+  /** Longest wait for the handlers to finish what a run left in flight, in ms. */
+  drainMs: number;
   durationS: number;
   repeats: number;
 }
@@ -154,6 +156,7 @@ function plan(settings: RunSettings): Plan {
         conversations: [1, 100_000],
         history: [0, DEDUP_BOUND],
         warmupS: 0.5,
+        drainMs: 1000,
         durationS: settings.durationS,
         repeats: 1,
       }
@@ -161,6 +164,7 @@ function plan(settings: RunSettings): Plan {
         conversations: [1, 100, 10_000, 100_000],
         history: [0, DEDUP_BOUND / 10, DEDUP_BOUND / 2, DEDUP_BOUND],
         warmupS: 1,
+        drainMs: 2000,
         durationS: settings.durationS,
         repeats: Math.min(settings.repeats, 2),
       };
@@ -174,7 +178,7 @@ export const growth: BenchCase = async (settings) => {
   // Auto-pipelined, so the sessions prefilled concurrently go out in few writes.
   const filler = new Redis(settings.redisUrl, { ...URL_CLIENT_OPTIONS, lazyConnect: true });
   filler.on('error', () => undefined);
-  const { conversations, history, warmupS, durationS, repeats } = plan(settings);
+  const { conversations, history, warmupS, drainMs, durationS, repeats } = plan(settings);
   const connections = settings.connections;
   // With Redis the bots, Redis and the load generator share both cores, as in the Redis case.
   const repin = (cpus: string) =>
@@ -214,26 +218,45 @@ export const growth: BenchCase = async (settings) => {
       const body = bodyMaker('pact', count);
       const url = server.url('/pact');
       const watch = [server, pact];
-      const firstWarmupId = bodiesMade() + 1;
+      const firstId = bodiesMade() + 1;
       await load({ url, connections, durationS: warmupS, body, watch });
       if (state === 'redis') {
-        const conversation = FIRST_CONVERSATION + (firstWarmupId % count);
-        await expectInboxMark(admin, pointPrefix, conversation, firstWarmupId);
+        const conversation = FIRST_CONVERSATION + (firstId % count);
+        await expectInboxMark(admin, pointPrefix, conversation, firstId);
       }
       const handledSoFar = async () => (await server.stats()).counters['handled'] ?? 0;
+      // A run must not begin behind the updates the last one left in flight — with one
+      // conversation they are one line, and would hold its first answers back. Waits until every
+      // update sent was handled, or none was for a moment (some never reached the server), or
+      // the bound: a Redis backlog may take longer, and is the work of the next run.
+      const drain = async () => {
+        const deadline = performance.now() + drainMs;
+        let last = -1;
+        let stillSince = performance.now();
+        for (;;) {
+          const handled = await handledSoFar();
+          if (handled >= bodiesMade() - firstId + 1) return;
+          if (handled !== last) [last, stillSince] = [handled, performance.now()];
+          if (performance.now() - stillSince > 250 || performance.now() > deadline) return;
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      };
       const remembered = (handled: number) =>
         state === 'memory'
           ? Math.min(DEDUP_BOUND, prefilledHistory + handled)
           : prefilledHistory + handled;
+      await drain();
       const historyAtStart = remembered(await handledSoFar());
       const runs: LoadResult[] = [];
       for (let r = 0; r < repeats; r++) {
+        if (r > 0) await drain();
         runs.push(await load({ url, connections, durationS, body, watch }));
       }
       const historyAtEnd = remembered(await handledSoFar());
       const counted = (run: LoadResult, counter: string) => run.counted[name]?.[counter] ?? 0;
       const problems = new Set<string>();
       for (const run of runs) {
+        if (run.ok === 0) problems.add('no answers');
         if (run.non2xx) problems.add(`${run.non2xx} non-2xx`);
         if (run.errors) problems.add(`${run.errors} errors/timeouts`);
         if (counted(run, 'errors')) problems.add(`${counted(run, 'errors')} handler errors`);
@@ -241,6 +264,9 @@ export const growth: BenchCase = async (settings) => {
         // more than a few in flight at the end means the handlers fell behind.
         const behind = run.ok - counted(run, 'handled');
         if (behind > connections * 2) problems.add(`handlers ${behind} behind the answers`);
+        // Every update should find its conversation's prefilled session.
+        if (counted(run, 'new sessions'))
+          problems.add(`${counted(run, 'new sessions')} sessions not prefilled`);
         const sends = run.counted[pact.name]?.['sends'] ?? 0;
         if (Math.abs(sends - counted(run, 'handled')) > connections * 2)
           problems.add(`${sends} sends for ${counted(run, 'handled')} handled`);
@@ -320,12 +346,13 @@ export const growth: BenchCase = async (settings) => {
   const targets: TargetCheck[] = [];
   const summary: Record<string, unknown> = { case: 'growth', connections };
   for (const { state, curve, points } of curves) {
+    const label = state === 'redis' ? 'Redis' : state;
     const best = Math.max(...points.map((p) => p.throughput));
     const worst = Math.min(...points.map((p) => p.throughput));
     printTable(
       curve === 'conversations'
-        ? `${state} state and sessions: echo against active conversations (each with a stored session), ${connections} connections, median of ${repeats}`
-        : `${state} state and sessions: echo against handled-update history (dedup bound ${DEDUP_BOUND}), ${HISTORY_CONVERSATIONS} conversations, ${connections} connections, median of ${repeats}`,
+        ? `${label} state and sessions: echo against active conversations (each with a stored session), ${connections} connections, median of ${repeats}`
+        : `${label} state and sessions: echo against handled-update history (dedup bound ${DEDUP_BOUND}), ${HISTORY_CONVERSATIONS} conversations, ${connections} connections, median of ${repeats}`,
       points.map((p) => ({
         ...(curve === 'conversations'
           ? { conversations: p.x }
@@ -347,7 +374,7 @@ export const growth: BenchCase = async (settings) => {
       })),
     );
     const check = target(
-      `growth ${state}: lowest / highest across ${curve}`,
+      `growth ${label}: lowest / highest across ${curve}`,
       round(worst / best, 3),
       NO_CLIFF,
     );
