@@ -266,6 +266,88 @@ interface SweepResult {
   sweep: Array<{ name: string; points: LoadResult[] }>;
 }
 
+/** The points of the growth case, as bench/cases/growth.ts writes them. */
+interface GrowthResult {
+  env: { date: string; node: string };
+  curves: Array<{
+    state: string;
+    curve: 'conversations' | 'history';
+    points: Array<{ x: number; throughput: number; p99: number }>;
+  }>;
+}
+
+/** A case's results from the chosen runs that have one (the growth case is newer than some). */
+function readIfThere<T>(name: string): T[] {
+  if (!STAMPS) return read<T>(name);
+  const present = STAMPS.filter((stamp) =>
+    existsSync(path.join(RESULTS_DIR, `${name}-${stamp}.json`)),
+  );
+  return readRuns<T>(name, present);
+}
+
+/** Charts side by side (and rows of them), each drawn on its own, in one SVG. */
+function grid(charts: string[][], width = 720, height = 400): string {
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width * charts[0]!.length}" height="${height * charts.length}" viewBox="0 0 ${width * charts[0]!.length} ${height * charts.length}">`,
+    `<rect width="100%" height="100%" fill="#ffffff"/>`,
+  ];
+  charts.forEach((row, r) =>
+    row.forEach((chart, c) =>
+      parts.push(chart.replace('<svg ', `<svg x="${c * width}" y="${r * height}" `).trimEnd()),
+    ),
+  );
+  parts.push('</svg>');
+  return parts.join('\n') + '\n';
+}
+
+/**
+ * The growth curves: throughput (top) and p99 (bottom) against active conversations (left) and
+ * handled-update history (right), a line per state.
+ */
+function growthChart(runs: GrowthResult[]): string | undefined {
+  const [first] = runs;
+  if (!first) return undefined;
+  const label = (n: number) =>
+    n >= 1000 ? `${Math.round(n / 100) / 10}k`.replace('.0k', 'k') : String(n);
+  const panel = (curve: 'conversations' | 'history', metric: 'throughput' | 'p99') => {
+    const curves = first.curves.filter((c) => c.curve === curve);
+    const xs = curves[0]?.points.map((p) => label(p.x)) ?? [];
+    return lineChart({
+      title:
+        metric === 'throughput'
+          ? `Echo throughput against ${curve === 'conversations' ? 'active conversations' : 'handled-update history'}`
+          : `p99 against ${curve === 'conversations' ? 'active conversations' : 'handled-update history'}`,
+      subtitle: `${provenance(runs)}; ${
+        metric === 'p99'
+          ? 'of the answers (Redis answers once an update is queued)'
+          : curve === 'conversations'
+            ? 'each conversation has a stored session'
+            : '1 000 conversations; the memory dedup bound is 200k'
+      }`,
+      xLabel:
+        curve === 'conversations'
+          ? 'active conversations (not to scale)'
+          : 'handled updates remembered before the run (not to scale)',
+      yLabel: metric === 'throughput' ? 'updates per second' : 'p99 latency, ms',
+      xs,
+      series: curves.map((c) => ({
+        name: `${c.state === 'redis' ? 'Redis' : c.state} state and sessions`,
+        values: c.points.map((_, i) => {
+          const value = across(runs, (run) => {
+            const same = run.curves.find((o) => o.state === c.state && o.curve === curve);
+            return same?.points[i]?.[metric] ?? NaN;
+          });
+          return metric === 'throughput' ? Math.round(value) : Math.round(value * 10) / 10;
+        }),
+      })),
+    });
+  };
+  return grid([
+    [panel('conversations', 'throughput'), panel('history', 'throughput')],
+    [panel('conversations', 'p99'), panel('history', 'p99')],
+  ]);
+}
+
 function write(name: string, svg: string): void {
   const file = path.join(OUT, name);
   writeFileSync(file, svg);
@@ -400,6 +482,9 @@ function main(): void {
       }),
     );
   }
+
+  const growth = growthChart(readIfThere<GrowthResult>('growth').filter((run) => run.curves));
+  if (growth) write('growth.svg', growth);
 
   // Every throughput target in one picture: the measured ratio against its target.
   const ratios: Array<{ label: string; values: number[]; target: number }> = [];

@@ -9,6 +9,7 @@
 import { Redis } from 'ioredis';
 import {
   Bot,
+  conversationKey,
   MemorySessionStore,
   memoryState,
   session,
@@ -40,6 +41,12 @@ export interface PactbotServerConfig {
    * many updates in the last hour.
    */
   prefillClaims?: number;
+  /**
+   * Sessions to store before listening (memory sessions only; the orchestrator fills Redis), as if
+   * that many conversations had written recently: conversations `first` … `first + count − 1`,
+   * each with a counter of 1, so the handler can tell a prefilled session from a new one.
+   */
+  prefillSessions?: { first: number; count: number };
 }
 
 const options = config<PactbotServerConfig>();
@@ -79,6 +86,10 @@ if (options.session && options.session !== 'none') {
     options.session === 'redis'
       ? new RedisSessionStore(redis!, { prefix: options.prefix })
       : new MemorySessionStore();
+  const { first = 0, count: prefill = 0 } = options.prefillSessions ?? {};
+  if (prefill > 0 && options.session !== 'memory')
+    throw new Error('prefillSessions fills memory sessions only');
+  for (let i = 0; i < prefill; i++) await store.set(conversationKey(42, first + i), { count: 1 });
   bot.use(session({ initial: () => ({ count: 0 }), store }));
 }
 
@@ -90,7 +101,9 @@ if (options.mode === 'intake') {
   });
 } else {
   bot.on('message:text', (ctx) => {
-    if (options.session && options.session !== 'none') ctx.session.count++;
+    // A session still at its initial counter is new: the growth case checks its prefill with it.
+    if (options.session && options.session !== 'none' && ctx.session.count++ === 0)
+      count('new sessions');
     count('handled');
     return ctx.reply(`You said: ${ctx.text}`);
   });
