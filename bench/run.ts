@@ -5,9 +5,8 @@
  * Redis), memory, redis, growth (cost against active conversations and handled history) — all by
  * default. Each prints a table and one JSON line, checks its targets against a baseline measured
  * in the same run, and writes its raw results to bench/results/<case>.json (and a dated copy).
- * Servers under test run in child
- * processes pinned to CPU 0; the load generator (autocannon, in this process) and the API
- * stand-ins are pinned to CPU 1 — see docs/benchmarks.md.
+ * Servers under test run in child processes pinned to CPU 0; the load generator (autocannon, in
+ * this process) and the API stand-ins are pinned to CPU 1 — see docs/benchmarks.md.
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
