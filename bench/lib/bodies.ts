@@ -21,7 +21,7 @@ function template(shape: object, marks: number[]): string[] {
 }
 
 /**
- * A Pact `message`/`new` webhook, the shape of `test/support/webhooks.ts` `messageNew` (a customer
+ * A Pact `message`/`new` webhook, the shape of `@pactbot/testkit/support/webhooks` `messageNew` (a customer
  * wrote "hi" on WhatsApp).
  */
 const PACT = template(
