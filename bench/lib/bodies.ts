@@ -21,8 +21,8 @@ function template(shape: object, marks: number[]): string[] {
 }
 
 /**
- * A Pact `message`/`new` webhook, the shape of `@pactbot/testkit/support/webhooks` `messageNew` (a customer
- * wrote "hi" on WhatsApp).
+ * A Pact `message`/`new` webhook, the shape of `messageNew` in `@pactbot/testkit/support/webhooks`
+ * (a customer wrote "hi" on WhatsApp).
  */
 const PACT = template(
   {
