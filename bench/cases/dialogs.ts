@@ -32,6 +32,7 @@ interface Entrant {
   protocol: Protocol;
   path: string;
   storage?: 'objects' | 'json';
+  store?: 'default' | 'given';
 }
 
 const ENTRANTS: Entrant[] = [
@@ -41,6 +42,15 @@ const ENTRANTS: Entrant[] = [
     script: 'servers/dialog-pactbot.ts',
     protocol: 'pact',
     path: '/pact',
+    store: 'default',
+  },
+  {
+    key: 'pactbotGiven',
+    name: 'pactbot dialog, a store given (read each turn)',
+    script: 'servers/dialog-pactbot.ts',
+    protocol: 'pact',
+    path: '/pact',
+    store: 'given',
   },
   {
     key: 'machine',
@@ -206,7 +216,12 @@ export const dialogs: BenchCase = async (settings) => {
       startServer(
         entrant.name,
         entrant.script,
-        { apiUrl: standinOf(entrant).url(''), questions: QUESTIONS, storage: entrant.storage },
+        {
+          apiUrl: standinOf(entrant).url(''),
+          questions: QUESTIONS,
+          storage: entrant.storage,
+          store: entrant.store,
+        },
         settings.server,
       );
     // Rounds of every entrant in turn, so noise from the rest of the machine falls on all alike.
@@ -251,13 +266,14 @@ export const dialogs: BenchCase = async (settings) => {
     );
     const ratios = STEPS.map((k) => {
       const p = at('pactbot', k);
+      const pg = at('pactbotGiven', k);
       const g = at('grammy', k);
       const gj = at('grammyJson', k);
       const m = at('machine', k);
       return {
         step: k,
         'CPU pactbot / grammY': round(p.us / g.us),
-        'CPU pactbot / grammY (JSON)': round(p.us / gj.us),
+        'CPU pactbot, store given / grammY, JSON': round(pg.us / gj.us),
         'CPU pactbot / state machine': round(p.us / m.us),
         'bytes pactbot / grammY': round(p.bytes / g.bytes),
         'bytes pactbot / state machine': round(p.bytes / m.bytes),

@@ -1,8 +1,9 @@
 /**
- * The dialogs case's dialog on pactbot's dialog engine: `conversations()` with its default store
- * (a `MemorySessionStore`, JSON text, made here so its entries can be read back), one dialog that
- * asks N questions, each `await conv.waitFor('message:text')`. On `bot.listen`, its API root the
- * Pact stand-in. Answers the case's `stored` request with the size of each conversation's record.
+ * The dialogs case's dialog on pactbot's dialog engine: one dialog that asks N questions, each
+ * `await conv.waitFor('message:text')`, under `conversations()` with its own store (the default: a
+ * `MemorySessionStore`, JSON text) or given one (a `MemorySessionStore` too, which it treats as it
+ * would a store shared with other processes). On `bot.listen`, its API root the Pact stand-in.
+ * Answers the case's `stored` request with the size of each conversation's record.
  */
 import type { AddressInfo } from 'node:net';
 import {
@@ -26,7 +27,7 @@ import {
   type DialogServerConfig,
 } from './dialog-texts.js';
 
-const { apiUrl, questions } = config<DialogServerConfig>();
+const { apiUrl, questions, store: storeMode = 'default' } = config<DialogServerConfig>();
 const COMPANY = 42;
 type QuizContext = Context & ConversationFlavor;
 
@@ -47,13 +48,27 @@ async function quiz(conv: Conversation<QuizContext>, ctx: QuizContext): Promise<
   }
 }
 
-// What conversations() makes when given no store (its time to live is the default's too).
-const store = new MemorySessionStore<DialogState>({ ttlMs: 30 * 24 * 3600_000 });
+/**
+ * The memory stores written so far. The plugin's own store cannot be reached from outside, so the
+ * first write into each store notes it, for the `stored` request to read back; the note is a Set
+ * lookup per write, outside the stores' work.
+ */
+const stores = new Set<MemorySessionStore<DialogState>>();
+const originalSet = MemorySessionStore.prototype.set;
+MemorySessionStore.prototype.set = function (this: MemorySessionStore<DialogState>, key, value) {
+  stores.add(this);
+  originalSet.call(this, key, value);
+};
+const given =
+  storeMode === 'given'
+    ? // What conversations() makes for itself, given as a store of the user's.
+      new MemorySessionStore<DialogState>({ ttlMs: 30 * 24 * 3600_000 })
+    : undefined;
 bot.use(async (_ctx, next) => {
   await next();
   count('handled');
 });
-bot.use(conversations({ store }));
+bot.use(conversations({ store: given }));
 bot.use(createConversation(quiz, 'quiz'));
 bot.hears(START, (ctx) => ctx.conversation.enter('quiz'));
 bot.on('message', () => count('unexpected'));
@@ -62,7 +77,9 @@ answer('stored', (params) => {
   const { ids } = params as { ids: number[] };
   return report(
     ids.map((id) => {
-      const state = store.get(conversationKey(COMPANY, id));
+      const key = conversationKey(COMPANY, id);
+      let state: DialogState | undefined;
+      for (const store of stores) state ??= store.get(key);
       if (state === undefined) return undefined;
       const answers = state.log.filter((entry) => entry.k === 'u' && entry.d === 'm').length;
       return { bytes: jsonBytes(state), answers };

@@ -13,6 +13,11 @@ export interface DialogServerConfig {
   questions: number;
   /** grammY only: keep its conversation state as objects (its default) or as JSON text. */
   storage?: 'objects' | 'json' | undefined;
+  /**
+   * pactbot's dialog only: `conversations()` with its own store (the default), or given a
+   * `MemorySessionStore`, which it then reads and writes every turn as it would a Redis store.
+   */
+  store?: 'default' | 'given' | undefined;
 }
 
 /** What a server answers to the case's `stored` request for some conversations. */
