@@ -3,9 +3,9 @@
  *
  * Cases: intake, koa, cycle, peers, chat (pactbot against Vercel's Chat SDK, in memory and on
  * Redis), memory, redis, growth (cost against active conversations and handled history), dialogs
- * (CPU per turn and bytes stored as a long dialog goes on) — all by default. Each prints a table and one JSON line, checks its targets against a baseline measured
- * in the same run, and writes its raw results to bench/results/<case>.json (and a dated copy).
- * Servers under test run in child
+ * (CPU per turn and bytes stored as a long dialog goes on) — all by default. Each prints a table
+ * and one JSON line, checks its targets against a baseline measured in the same run, and writes
+ * its raw results to bench/results/<case>.json (and a dated copy). Servers under test run in child
  * processes pinned to CPU 0; the load generator (autocannon, in this process) and the API
  * stand-ins are pinned to CPU 1 — see docs/benchmarks.md.
  */

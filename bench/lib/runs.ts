@@ -9,7 +9,7 @@ import { RESULTS_DIR } from './report.js';
  */
 
 /** The cases of a whole run of the suite. */
-export const ALL_CASES = ['intake', 'koa', 'cycle', 'peers', 'memory', 'redis', 'dialogs'] as const;
+export const ALL_CASES = ['intake', 'koa', 'cycle', 'peers', 'memory', 'redis'] as const;
 
 const DATED = /^([a-z]+)-(\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z)\.json$/;
 
