@@ -2,6 +2,9 @@
  * Profiles a server under the benchmark's load and says where its CPU goes:
  *   node --import tsx bench/profile.ts [intake|echo|steady|bare|minimal|koa|koa-bare|koa-parsed|redis]
  *     [seconds] [connections]
+ *   node --import tsx bench/profile.ts dialog [from-step] [conversations]
+ * `dialog` profiles the dialogs case's pactbot dialog (servers/dialog-pactbot.ts): conversations
+ * are led to `from-step` (default 40) unprofiled, then profiled through ten more steps.
  * The server runs the built packages, as in the suite (`pnpm build` first; their frames show as
  * packages/<name>/dist/…). Its V8 profiler runs only while it is under load, after a warm-up (the
  * profile is kept in bench/results/profiles/). Each sample is charged to the innermost frame of
@@ -11,10 +14,12 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { bodyMaker } from './lib/bodies.js';
+import { bodyMaker, messageBody } from './lib/bodies.js';
 import { startServer, stopAll } from './lib/child.js';
 import { load } from './lib/load.js';
 import { RESULTS_DIR } from './lib/report.js';
+import { TurnDriver } from './lib/turns.js';
+import { START } from './servers/dialog-texts.js';
 
 interface ProfileNode {
   id: number;
@@ -105,7 +110,43 @@ function analyze(file: string, webhooks: number): void {
   show(selfTime, 25);
 }
 
+/** Profiles ten steps of pactbot's dialog, from `fromStep` on, in `conversations` conversations. */
+async function profileDialog(fromStep: number, conversations: number): Promise<void> {
+  const pact = await startServer('pact stand-in', 'servers/pact-standin.ts', {}, { cpus: '1' });
+  const server = await startServer(
+    'profiled',
+    'servers/dialog-pactbot.ts',
+    { apiUrl: pact.url(''), questions: fromStep + 20 },
+    { cpus: '0' },
+  );
+  const driver = new TurnDriver(server.url('/pact'), 16);
+  const ids = Array.from({ length: conversations }, (_, i) => 9_000_000 + i);
+  const step = async (k: number) => {
+    const posted = await driver.post(
+      ids.map((id) => messageBody('pact', id, k === 0 ? START : `answer ${k} of ${id}`)),
+    );
+    if (posted.failed) throw new Error(`webhooks failed: ${posted.reasons.join('; ')}`);
+  };
+  for (let k = 0; k < fromStep; k++) await step(k);
+  await server.profileStart();
+  const before = await server.stats();
+  for (let k = fromStep; k < fromStep + 10; k++) await step(k);
+  const after = await server.stats();
+  const file = path.join(dir, `${what}.cpuprofile`);
+  await server.profileStop(file);
+  await driver.close();
+  await stopAll();
+  const turns = conversations * 10;
+  console.log(
+    `dialog, steps ${fromStep}–${fromStep + 9}: ${turns} turns, server CPU ${Math.round((after.cpuUs - before.cpuUs) / turns)} µs per turn (profiling slows it down)`,
+  );
+  console.log(`profile: ${path.relative(process.cwd(), file)} (open it in Chrome DevTools)`);
+  analyze(file, turns);
+}
+
 async function main(): Promise<void> {
+  if (what === 'dialog')
+    return profileDialog(Number(process.argv[3] ?? 40), Number(process.argv[4] ?? 100));
   const flags: string[] = [];
   let body = bodyMaker('pact', 1000);
   let server;

@@ -2,16 +2,18 @@
  * pactbot's benchmarks: `pnpm bench [case…] [--quick] [--repeats N] [--duration S] [--no-pin]`.
  *
  * Cases: intake, koa, cycle, peers, chat (pactbot against Vercel's Chat SDK, in memory and on
- * Redis), memory, redis, growth (cost against active conversations and handled history) — all by
- * default. Each prints a table and one JSON line, checks its targets against a baseline measured
- * in the same run, and writes its raw results to bench/results/<case>.json (and a dated copy).
- * Servers under test run in child processes pinned to CPU 0; the load generator (autocannon, in
- * this process) and the API stand-ins are pinned to CPU 1 — see docs/benchmarks.md.
+ * Redis), memory, redis, growth (cost against active conversations and handled history), dialogs
+ * (CPU per turn and bytes stored as a long dialog goes on) — all by default. Each prints a table
+ * and one JSON line, checks its targets against a baseline measured in the same run, and writes
+ * its raw results to bench/results/<case>.json (and a dated copy). Servers under test run in child
+ * processes pinned to CPU 0; the load generator (autocannon, in this process) and the API
+ * stand-ins are pinned to CPU 1 — see docs/benchmarks.md.
  */
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { chat } from './cases/chat.js';
 import { cycle } from './cases/cycle.js';
+import { dialogs } from './cases/dialogs.js';
 import { growth } from './cases/growth.js';
 import { intake } from './cases/intake.js';
 import { koa } from './cases/koa.js';
@@ -29,7 +31,17 @@ import {
   type TargetCheck,
 } from './lib/report.js';
 
-const CASES: Record<string, BenchCase> = { intake, koa, cycle, peers, chat, memory, redis, growth };
+const CASES: Record<string, BenchCase> = {
+  intake,
+  koa,
+  cycle,
+  peers,
+  chat,
+  memory,
+  redis,
+  growth,
+  dialogs,
+};
 /** No case may run longer than this; a stuck one is reported and the run goes on. */
 const CASE_TIMEOUT_MS = 240_000;
 

@@ -96,3 +96,26 @@ export function bodyMaker(protocol: Protocol, conversations: number): () => stri
 export function bodiesMade(): number {
   return nextId - 1;
 }
+
+/**
+ * A text message of the customer of conversation `conversation` (Pact's `conversation_id`, or
+ * Telegram's chat id), as a webhook body of the same shape as {@link bodyMaker}'s, with its own
+ * message id. For cases that lead conversations step by step; its cost is the driver's.
+ */
+export function messageBody(protocol: Protocol, conversation: number, text: string): string {
+  const id = nextId++;
+  if (protocol === 'pact') {
+    const [head, middle, tail] = PACT;
+    const update = JSON.parse(head + id + middle + conversation + tail) as {
+      data: { message: string };
+    };
+    update.data.message = text;
+    return JSON.stringify(update);
+  }
+  const [head, afterUpdate, afterMessage, tail] = TELEGRAM;
+  const update = JSON.parse(head + id + afterUpdate + id + afterMessage + conversation + tail) as {
+    message: { text: string };
+  };
+  update.message.text = text;
+  return JSON.stringify(update);
+}

@@ -32,6 +32,18 @@ export interface ChildStats {
   rss: number;
 }
 
+/** Answers to requests of the orchestrator beyond the built-in ones, by request type. */
+const answers = new Map<string, (params: unknown) => unknown>();
+
+/**
+ * Answers the orchestrator's requests of `type` (`handle.request(type, params)`) with what `fn`
+ * returns: figures a case reads from a server outside its measured runs, such as what its stores
+ * hold. The work counts in the child's CPU time like any other: ask between measured windows.
+ */
+export function answer(type: string, fn: (params: unknown) => unknown): void {
+  answers.set(type, fn);
+}
+
 type Request =
   | { type: 'stats'; id: number }
   | { type: 'stop'; id: number }
@@ -69,7 +81,16 @@ export function ready(port: number, close: () => Promise<unknown> = () => Promis
     return;
   }
   process.on('message', (message: Request) => {
-    if (message.type === 'stats') {
+    const own = answers.get(message.type);
+    if (own !== undefined) {
+      const { params } = message as { params?: unknown };
+      Promise.resolve()
+        .then(() => own(params))
+        .then(
+          (value) => process.send!({ type: 'answer', id: message.id, value }),
+          (error: Error) => process.send!({ type: 'answer', id: message.id, error: error.message }),
+        );
+    } else if (message.type === 'stats') {
       const cpu = process.cpuUsage();
       const memory = process.memoryUsage();
       const stats: ChildStats = {

@@ -20,6 +20,8 @@ export interface ServerHandle {
   /** `http://127.0.0.1:<port><path>` */
   url(pathname?: string): string;
   stats(): Promise<ChildStats>;
+  /** Asks the child something it answers with `answer(type, fn)` of child-kit. */
+  request<T>(type: string, params?: unknown): Promise<T>;
   /** Starts the child's CPU profiler; `profileStop` writes the profile to `file`. */
   profileStart(): Promise<void>;
   profileStop(file: string): Promise<void>;
@@ -116,6 +118,11 @@ export async function startServer(
     async stats() {
       const message = await ask<{ stats: ChildStats }>('stats');
       return message.stats;
+    },
+    async request<T>(type: string, params?: unknown) {
+      const message = await ask<{ value?: T; error?: string }>(type, { params });
+      if (message.error !== undefined) throw new Error(`${name}: ${type}: ${message.error}`);
+      return message.value as T;
     },
     async profileStart() {
       await ask('profile-start');

@@ -18,6 +18,7 @@ export const ALL_CASES = [
   'memory',
   'redis',
   'growth',
+  'dialogs',
 ] as const;
 
 const DATED = /^([a-z]+)-(\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z)\.json$/;

@@ -28,6 +28,11 @@ const SLOTS = new WeakMap<Context, DialogSlot<Context>>();
 /** What every dialog of one `conversations()` shares: its store, its options, and its running dialogs. */
 class DialogPlugin<C extends Context> {
   readonly store: SessionStore<DialogState>;
+  /**
+   * Whether the store is the plugin's own (no `store` was given): nothing else writes it, so a
+   * dialog suspended here holds the record as it was last written.
+   */
+  readonly ownStore: boolean;
   readonly options: ConversationsOptions<C>;
   readonly maxSteps: number;
   readonly definitions = new Map<string, DialogDefinition<C>>();
@@ -36,6 +41,7 @@ class DialogPlugin<C extends Context> {
 
   constructor(options: ConversationsOptions<C>) {
     this.options = options;
+    this.ownStore = options.store === undefined;
     this.store =
       options.store ?? new MemorySessionStore<DialogState>({ ttlMs: 30 * 24 * 3600_000 });
     this.maxSteps = options.maxSteps ?? 1000;
@@ -287,7 +293,10 @@ export function conversations<C extends Context>(
       return next();
     }
     const key = conversationKey(ctx.companyId, conversationId);
-    const state = await plugin.store.get(key, { lock: ctx.lock });
+    // In the plugin's own store, a dialog suspended here is current: reading it back would only
+    // parse a copy of its record, which grows with every step.
+    const warm = plugin.ownStore ? plugin.warm.get(key) : undefined;
+    const state = warm?.state ?? (await plugin.store.get(key, { lock: ctx.lock }));
     const slot = new DialogSlot<C>(plugin, ctx, conversationId, key, state);
     SLOTS.set(ctx, slot as unknown as DialogSlot<Context>);
     Object.defineProperty(ctx, 'conversation', { value: slot.controls, configurable: true });
