@@ -78,6 +78,17 @@ try {
   );
   for (const summary of summaries)
     console.log(`  ${summary.name}: ${summary.runs.map((run) => run.rps).join(' ')} webhooks/s`);
+  // µs of the server's CPU per webhook, run by run: steadier than throughput on a busy machine.
+  for (const summary of summaries) {
+    const name = summary.runs[0] ? Object.keys(summary.runs[0].cpu)[0] : undefined;
+    const perWebhook = summary.runs.map((run) =>
+      name === undefined ? NaN : Math.round(((run.cpu[name] ?? 0) * 1e6) / run.rps),
+    );
+    const sorted = [...perWebhook].sort((a, b) => a - b);
+    console.log(
+      `  ${summary.name}: µs of CPU per webhook ${perWebhook.join(' ')} (median ${sorted[Math.floor(sorted.length / 2)]})`,
+    );
+  }
 } finally {
   await stopAll();
 }

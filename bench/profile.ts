@@ -106,7 +106,8 @@ function analyze(file: string, webhooks: number): void {
 }
 
 async function main(): Promise<void> {
-  const flags: string[] = [];
+  // Node flags for the profiled server, such as `--trace-gc`: PROFILE_NODE_FLAGS='--trace-gc …'.
+  const flags = (process.env['PROFILE_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
   let body = bodyMaker('pact', 1000);
   let server;
   if (what === 'bare') {
