@@ -118,16 +118,28 @@ export class HandlerWatch {
    * Waits for the sends started since the handler returned (`bot.catch`'s replies among them),
    * so they keep their order before the conversation's next update; from then on any send is
    * late. Then reports the sends that failed after the handler returned and that nothing
-   * awaited (none made the handler fail with their error).
+   * awaited (none made the handler fail with their error). Undefined when there was nothing
+   * to wait for.
    */
-  async finish(ctx: Context, failure: unknown): Promise<void> {
+  finish(ctx: Context, failure: unknown): Promise<void> | undefined {
     const sends = ctx.pendingSends;
     if (sends.length > this.#returnedSends) {
-      await Promise.allSettled(sends.slice(this.#returnedSends));
+      return Promise.allSettled(sends.slice(this.#returnedSends)).then(() =>
+        this.#finishNow(ctx, failure),
+      );
     }
+    // Nothing to wait for: undefined, so the update's end awaits nothing (the usual path).
+    return this.#finishNow(ctx, failure);
+  }
+
+  #finishNow(ctx: Context, failure: unknown): Promise<void> | undefined {
     this.#finished = true;
     // No call to Pact failed meanwhile: nothing to look for (the path nearly every update takes).
-    if (this.#watch.failures === this.#failuresAtStart || sends.length === 0) return;
+    if (this.#watch.failures === this.#failuresAtStart || ctx.pendingSends.length === 0) return;
+    return this.#reportFailed(ctx.pendingSends, failure);
+  }
+
+  async #reportFailed(sends: ReadonlyArray<Promise<unknown>>, failure: unknown): Promise<void> {
     const conversationId = conversationIdOf(this.#update);
     if (conversationId === undefined) return;
     for (const result of await Promise.allSettled(sends)) {
