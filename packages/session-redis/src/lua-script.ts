@@ -15,17 +15,22 @@ export class LuaScript {
   }
 
   /** Runs the script with `keys` (all in one hash slot) and `args`. */
-  async run(
+  run(
     redis: RedisClient,
     keys: readonly string[],
     args: ReadonlyArray<string | number>,
   ): Promise<unknown> {
+    // Not `async`: the command's promise and one rejection handler are all it needs.
+    let sent: Promise<unknown>;
     try {
-      return await redis.evalsha(this.#sha, keys.length, ...keys, ...args);
+      sent = redis.evalsha(this.#sha, keys.length, ...keys, ...args);
     } catch (error) {
+      return Promise.reject(error as Error);
+    }
+    return sent.catch((error: unknown) => {
       if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
       return redis.eval(this.#source, keys.length, ...keys, ...args);
-    }
+    });
   }
 }
 
