@@ -34,6 +34,16 @@ function purpose(args: string[]): string {
     const keys = rest.slice(2, 2 + keyCount);
     const argv = rest.slice(2 + keyCount);
     const first = keys[0] ?? '';
+    // The durable inbox's scripts (packages/session-redis/src/inbox-scripts.ts), by their keys.
+    if (keyCount === 8 && first.includes('}:claim:'))
+      return 'inbox: admit (dedup, queue, take the turn, read session and menu)';
+    if (keyCount === 5 && first.endsWith(':owner'))
+      return 'inbox: complete (mark handled, save session, next or let go)';
+    if (keyCount === 6 && first.endsWith(':owner')) return 'inbox: take a line';
+    if (keyCount === 4 && first.endsWith(':owner')) return 'inbox: finish an empty turn';
+    if (first.endsWith('inbox-held')) return 'inbox: record the hold (and drop ended ones)';
+    if (first.endsWith('inbox-pending')) return 'inbox: pending index';
+    if (first.endsWith(':owner')) return 'inbox: extend or release the turn';
     if (first.includes(':claim:')) {
       if (argv.length === 1) return 'dedup: release claim';
       return argv[1] === '30000' ? 'dedup: claim (or extend)' : 'dedup: mark handled';
