@@ -147,7 +147,8 @@ async function profileDialog(fromStep: number, conversations: number): Promise<v
 async function main(): Promise<void> {
   if (what === 'dialog')
     return profileDialog(Number(process.argv[3] ?? 40), Number(process.argv[4] ?? 100));
-  const flags: string[] = [];
+  // Node flags for the profiled server, such as `--trace-gc`: PROFILE_NODE_FLAGS='--trace-gc …'.
+  const flags = (process.env['PROFILE_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
   let body = bodyMaker('pact', 1000);
   let server;
   if (what === 'bare') {

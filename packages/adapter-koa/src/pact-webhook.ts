@@ -107,7 +107,9 @@ export function pactWebhook<StateT = DefaultState, ContextT = DefaultContext>(
     }
     let body: unknown;
     try {
-      body = await webhookBody(ctx, limit);
+      const read = webhookBody(ctx, limit);
+      // What a parser in front left comes at once; only bytes still to read are awaited.
+      body = read instanceof Promise ? await read : read;
     } catch (error) {
       if (!(error instanceof WebhookError)) throw error;
       bot.events.emit('rejected', { status: error.status, reason: error.message });

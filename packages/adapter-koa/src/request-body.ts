@@ -32,8 +32,11 @@ function refuseOverLimit(size: number, limit: number): void {
  * - else the bytes read from the request stream here. That includes koa-bodyparser having run on a
  *   content type it does not parse (none, text/plain): it sets `body` to `{}` and leaves the stream
  *   unread, and that `{}` is not what Pact sent.
+ *
+ * Only the last is a promise (of the bytes): what a parser left is answered at once, without
+ * one. Not `async`, so a refusal over the limit is thrown rather than rejected.
  */
-export async function webhookBody(ctx: BodySource, limit: number): Promise<unknown> {
+export function webhookBody(ctx: BodySource, limit: number): unknown {
   const { body, rawBody } = ctx.request as ParsedRequest;
   if (typeof rawBody === 'string') {
     refuseOverLimit(Buffer.byteLength(rawBody), limit);

@@ -60,6 +60,9 @@ import type { Update } from './webhook/types.js';
 /** The end of the middleware chain. */
 const done = (): Promise<void> => Promise.resolve();
 
+/** Waits for a send's outcome without taking it: its failure is the handler's or reported elsewhere. */
+const ignore = (): void => undefined;
+
 /** Builds the context of each update; pass a subclass of `Context` to add your own fields. */
 export type ContextConstructor<C extends Context> = new (
   update: Update,
@@ -407,13 +410,17 @@ export class Bot<C extends Context = Context> extends Composer<C> {
     }
     watch?.returned(ctx);
     // The conversation's next update waits until this one's sends were accepted, keeping replies in order.
-    if (ctx.pendingSends.length > 0) await Promise.allSettled(ctx.pendingSends);
+    const sends = ctx.pendingSends;
+    // One send (a reply), the usual case: one promise to wait on, not allSettled's three.
+    if (sends.length === 1) await sends[0]!.then(ignore, ignore);
+    else if (sends.length > 1) await Promise.allSettled(sends);
     // And until the window its customer's message opened is in the state, for whoever handles it.
     const written = this.#windows.settled(ctx.conversationId);
     if (written) await written;
     watch?.settled(ctx);
     if (failure) await this.#report(failure.error, ctx, id);
-    if (watch) await watch.finish(ctx, failure?.error);
+    const finishing = watch?.finish(ctx, failure?.error);
+    if (finishing) await finishing;
     if (failure) throw failure.error;
   }
 

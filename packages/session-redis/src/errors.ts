@@ -1,16 +1,26 @@
 import { StateUnavailableError } from '@pactbot/core';
 
 /** Runs a Redis operation; any failure becomes a `StateUnavailableError` naming the operation. */
-export async function guarded<T>(operation: string, run: () => Promise<T>): Promise<T> {
+export function guarded<T>(operation: string, run: () => Promise<T>): Promise<T> {
+  // Not `async`: every update makes a few of these, and the operation's own promise, with one
+  // rejection handler, is all it needs — no extra promise and await per command.
+  let running: Promise<T>;
   try {
-    return await run();
+    running = run();
   } catch (error) {
-    if (error instanceof StateUnavailableError) throw error;
-    throw new StateUnavailableError(
-      `Redis ${operation} failed: ${(error as Error)?.message ?? String(error)}`,
-      { cause: error },
-    );
+    return Promise.reject(unavailable(operation, error));
   }
+  return running.catch((error: unknown) => {
+    throw unavailable(operation, error);
+  });
+}
+
+function unavailable(operation: string, error: unknown): StateUnavailableError {
+  if (error instanceof StateUnavailableError) return error;
+  return new StateUnavailableError(
+    `Redis ${operation} failed: ${(error as Error)?.message ?? String(error)}`,
+    { cause: error },
+  );
 }
 
 /**

@@ -10,14 +10,15 @@ import { LuaScript, NOW_MS } from './lua-script.js';
  * idle ttl ms, holder prefix ('' to not take), lease ms. Answers `{'duplicate'}` (handled before),
  * `{'present'}` (queued or running already), `{'queued', held}` (held: 1 when someone holds the
  * line, who will find the entry before letting go), or `{'taken', ticket, head, session, menu}`
- * (the turn is the caller's; `head` may be an older entry).
+ * (the turn is the caller's; `head` may be an older entry, and is '' when it is the entry just
+admitted: the caller has that one already, so it is not sent back).
  */
 export const ADMIT = new LuaScript(`
 local state = redis.call('GET', KEYS[1])
 if state == 'done' then return {'duplicate'} end
 if state then return {'present'} end
 redis.call('SET', KEYS[1], 'queued', 'PX', ARGV[2])
-redis.call('RPUSH', KEYS[2], ARGV[1])
+local length = redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('INCR', KEYS[3])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
 redis.call('PEXPIRE', KEYS[3], ARGV[3])
@@ -27,7 +28,9 @@ if ARGV[4] ~= '' and (not holder or string.sub(holder, 1, string.len(ARGV[4])) =
   redis.call('PEXPIRE', KEYS[5], ARGV[3])
   redis.call('SET', KEYS[6], ticket, 'PX', ARGV[3])
   redis.call('SET', KEYS[4], ARGV[4] .. ticket, 'PX', ARGV[5])
-  return {'taken', ticket, redis.call('LINDEX', KEYS[2], 0), redis.call('GET', KEYS[7]), redis.call('GET', KEYS[8])}
+  local head = ''
+  if length > 1 then head = redis.call('LINDEX', KEYS[2], 0) end
+  return {'taken', ticket, head, redis.call('GET', KEYS[7]), redis.call('GET', KEYS[8])}
 end
 if holder then return {'queued', 1} end
 return {'queued', 0}`);

@@ -53,14 +53,15 @@ function decodeEntry(line: string, stored: string): InboxEntry {
 }
 
 /**
- * The turn of `held` for its head entry `stored`, and for each next one its completion moves to.
+ * The turn of `held` for its head entry `stored` (as the queue stores it, or the entry itself when
+ * the caller has it), and for each next one its completion moves to.
  * Completing marks the entry handled, makes the writes staged on the turn's values (its session
  * and button menu), and moves to the next entry or lets the line go, in one script.
  */
 export function inboxTurn(
   host: TurnHost,
   held: Held,
-  stored: string,
+  stored: string | InboxEntry,
   read: LineRead,
   options: InboxOptions,
 ): InboxTurn {
@@ -81,8 +82,8 @@ export function inboxTurn(
     held.lost.abort(lostError(line));
     host.forget(held);
   };
-  const turnFor = (stored: string, [session, menu]: LineRead): InboxTurn => {
-    const entry = decodeEntry(line, stored);
+  const turnFor = (stored: string | InboxEntry, [session, menu]: LineRead): InboxTurn => {
+    const entry = typeof stored === 'string' ? decodeEntry(line, stored) : stored;
     const values = new LineValues(
       host.place,
       new Map([

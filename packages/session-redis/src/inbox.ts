@@ -155,7 +155,8 @@ export class RedisInbox implements DurableInbox {
       const turn = this.#turn(
         entry.line,
         Number(answer[1]),
-        answer[2]!,
+        // '' when the head is this very entry: taken as it is, not decoded from its JSON again.
+        answer[2] === '' ? entry : answer[2]!,
         [answer[3] ?? null, answer[4] ?? null],
         hold!,
         options,
@@ -303,7 +304,7 @@ export class RedisInbox implements DurableInbox {
   #turn(
     line: string,
     ticket: number,
-    head: string,
+    head: string | InboxEntry,
     read: LineRead,
     hold: string,
     options: InboxOptions,

@@ -15,17 +15,24 @@ export class LuaScript {
   }
 
   /** Runs the script with `keys` (all in one hash slot) and `args`. */
-  async run(
+  run(
     redis: RedisClient,
     keys: readonly string[],
     args: ReadonlyArray<string | number>,
   ): Promise<unknown> {
+    // Not `async`: the command's promise and one rejection handler are all it needs.
+    let sent: Promise<unknown>;
     try {
-      return await redis.evalsha(this.#sha, keys.length, ...keys, ...args);
+      sent = redis.evalsha(this.#sha, keys.length, ...keys, ...args);
     } catch (error) {
+      // A client that throws at once fails as it would have failed later: as a rejection, unchanged.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      return Promise.reject(error);
+    }
+    return sent.catch((error: unknown) => {
       if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
       return redis.eval(this.#source, keys.length, ...keys, ...args);
-    }
+    });
   }
 }
 

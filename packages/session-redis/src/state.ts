@@ -17,6 +17,7 @@ import { KeyNames } from './keys.js';
 import { RedisInbox } from './inbox.js';
 import { RedisLocks } from './locks.js';
 import { LuaScript } from './lua-script.js';
+import { NOT_KNOWN, PEEK_VALUE } from './peek-value.js';
 import { placeOf } from './place.js';
 import { RedisRateLimiter } from './rate-limiter.js';
 
@@ -109,6 +110,14 @@ export class RedisState implements BotState {
     const read = values?.place === this.#place ? values.read(name) : undefined;
     if (read !== undefined) return Promise.resolve(read ?? undefined);
     return guarded('read', async () => (await this.#redis.get(name)) ?? undefined);
+  }
+
+  /** Reads a value at once when the caller's turn read it (see `peekValue`); else not known. */
+  [PEEK_VALUE](key: string, options?: ValueOptions): string | undefined | typeof NOT_KNOWN {
+    const values = options?.lock?.values;
+    if (values?.place !== this.#place) return NOT_KNOWN;
+    const read = values.read(this.#keys.value(key));
+    return read === undefined ? NOT_KNOWN : (read ?? undefined);
   }
 
   /** Writes a small value for `ttlMs`. */

@@ -1,6 +1,7 @@
 import { PactArgumentError } from '../api/errors.js';
 import { checkButtons, MAX_BUTTON_TITLE } from '../api/validate.js';
 import { lineValueKey } from '../state/line-value-key.js';
+import { NOT_KNOWN, peekValue } from '../state/peek-value.js';
 import type { BotState, ConversationLock } from '../state/types.js';
 import { conversationKey } from '../webhook/update-kinds.js';
 
@@ -103,9 +104,28 @@ export class ButtonMenus {
     text: string,
     lock?: ConversationLock,
   ): Promise<ButtonPress | undefined> {
+    return this.pressNow(conversationId, text, lock);
+  }
+
+  /**
+   * As {@link press}, but answered at once when the state can tell the conversation's menu
+   * without a round trip (the memory state; a Redis turn that read it): most messages are no
+   * press, and their lookup then costs no promise.
+   */
+  pressNow(
+    conversationId: number,
+    text: string,
+    lock?: ConversationLock,
+  ): ButtonPress | undefined | Promise<ButtonPress | undefined> {
     // A press is a title (at most 20 characters) or a number: longer text needs no lookup.
     if (text.length > 4 * MAX_BUTTON_TITLE) return undefined;
-    const stored = await this.#state.getValue(this.#key(conversationId), { lock });
+    const key = this.#key(conversationId);
+    const peeked = peekValue(this.#state, key, { lock });
+    if (peeked !== NOT_KNOWN) return this.#pressIn(peeked, text);
+    return this.#state.getValue(key, { lock }).then((stored) => this.#pressIn(stored, text));
+  }
+
+  #pressIn(stored: string | undefined, text: string): ButtonPress | undefined {
     if (stored === undefined) return undefined;
     const menu = JSON.parse(stored) as StoredMenu;
     const typed = text.trim();

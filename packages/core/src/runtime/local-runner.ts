@@ -6,7 +6,6 @@ import { waitAtMost } from '../util/timeout.js';
 import type { Update } from '../webhook/types.js';
 import { lineOf } from '../webhook/update-kinds.js';
 import type { Admission, RunnerDeps, RunOutcome, UpdateRunner } from './update-runner.js';
-import { settle } from './settle.js';
 
 /**
  * Runs updates in this process, for a state without a durable inbox: each delivery is claimed by
@@ -70,10 +69,14 @@ export class LocalRunner implements UpdateRunner {
     if (this.#deps.events.listenerCount('update') > 0)
       this.#deps.events.emit('update', { update, id });
     this.#queued++;
-    const done = this.#run(update, id, claim).finally(() => {
+    const done = this.#run(update, id, claim);
+    // Counted out on a branch of its own, registered before anyone awaits `done`: it runs first,
+    // as `finally` would, without the promises `finally` makes.
+    const end = () => {
       this.#queued--;
       this.#running.delete(done);
-    });
+    };
+    done.then(end, end);
     this.#running.add(done);
     return { status: 'accepted', done };
   }
@@ -141,10 +144,11 @@ export class LocalRunner implements UpdateRunner {
     }
     // Only a handled update is marked so: a failed one is given back, and a redelivery runs it.
     // Settling the claim and passing the turn on are independent: one round trip for both.
-    await Promise.all([
-      settle(outcome === 'handled' ? claim.complete() : claim.release(), report),
-      lock ? settle(lock.release(), report) : undefined,
-    ]);
+    // Both are under way before either is awaited.
+    const settled = outcome === 'handled' ? claim.complete() : claim.release();
+    const released = lock?.release();
+    await settled.catch(report);
+    if (released) await released.catch(report);
     if (outcome === 'handled' && events.listenerCount('handled') > 0) {
       events.emit('handled', { update, id, durationMs: performance.now() - startedAt });
     }

@@ -1,4 +1,5 @@
 import { TtlMap } from '../util/ttl-map.js';
+import { PEEK_VALUE } from './peek-value.js';
 import type {
   BotState,
   ClaimOptions,
@@ -116,6 +117,11 @@ export class MemoryState implements BotState {
   /** Reads a value (from this process's memory: a button-menu lookup costs no round trip here). */
   getValue(key: string): Promise<string | undefined> {
     return Promise.resolve(this.#values.get(key));
+  }
+
+  /** Reads a value at once, with no promise (see `peekValue`). */
+  [PEEK_VALUE](key: string): string | undefined {
+    return this.#values.get(key);
   }
 
   /** Writes a value for `ttlMs`. */

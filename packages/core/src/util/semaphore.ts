@@ -30,7 +30,10 @@ export class Semaphore {
       this.#release();
       throw error;
     }
-    return promise.finally(this.#release);
+    // The room is given back on a branch of its own, registered before the caller awaits the
+    // task: it runs first, as `finally` would, without the promises `finally` makes.
+    promise.then(this.#release, this.#release);
+    return promise;
   }
 
   readonly #release = (): void => {
