@@ -90,6 +90,7 @@ export const peers: BenchCase = async (settings) => {
     const targets = [
       target('peers pactbot / grammY', overGrammy, 2.5),
       target('peers pactbot / Telegraf', overTelegraf, 2.5),
+      target('peers pactbot / minimal bot (Pact)', round(p!.rps / mp!.rps, 3), 0.85),
     ];
     printTargets(targets);
     return {
@@ -106,6 +107,7 @@ export const peers: BenchCase = async (settings) => {
         grammy_over_minimal: round(g!.rps / mt!.rps, 3),
         telegraf_over_minimal: round(t!.rps / mt!.rps, 3),
         target: 2.5,
+        pactbot_over_minimal: round(p!.rps / mp!.rps, 3),
         met: targets.every((check) => check.met),
       },
       targets,
