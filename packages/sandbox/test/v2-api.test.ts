@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Sandbox } from '../src/index.js';
+import type { Customer, Sandbox } from '../src/index.js';
 import { v2Reference as reference } from './fixtures/v2-reference.js';
 import { call, expectShapeOf, startSandbox } from './helpers.js';
 import { pngOf, v2 } from './v2-helpers.js';
@@ -9,6 +9,21 @@ const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 /** A v2 sandbox without Pact's rate limits, which have tests of their own. */
 async function v2Sandbox() {
   return startSandbox({ apiVersion: 2, rateLimits: false });
+}
+
+/** Resolves once the customer's latest message from the bot was delivered (or read). */
+function delivered(sandbox: Sandbox, customer: Customer): Promise<void> {
+  return new Promise((resolve) => {
+    const check = () => {
+      const last = customer.messages().findLast((m) => m.from === 'bot');
+      if (last?.status === 'delivered' || last?.status === 'read') {
+        sandbox.events.off('message', check);
+        resolve();
+      }
+    };
+    sandbox.events.on('message', check);
+    check();
+  });
 }
 
 function errorOf(answer: { body: Record<string, unknown> }) {
@@ -286,6 +301,8 @@ describe('API v2: messages', () => {
     const voice = await v2(sandbox, 'POST', '/attachments/', { multipart: form });
     const id = (voice.body.attachment as { id: number }).id;
     await send(sandbox, ann.conversationId, { attachment_ids: [id] });
+    // A sent message has its messenger id once the messenger answered: list it after that.
+    await delivered(sandbox, ann);
     const list = await v2(sandbox, 'GET', `/conversations/${ann.conversationId}/messages`, {
       query: { company_id: 1 },
     });
