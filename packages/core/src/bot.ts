@@ -108,7 +108,12 @@ export interface BotOptions<C extends Context = Context> {
   webhookTimeoutMs?: number | undefined;
   /** Answer 5xx when a handler throws, so Pact delivers the webhook again (up to 10 times). Default false. */
   redeliverOnError?: boolean | undefined;
-  /** Updates waiting or running at most; past it, webhooks get 503 and Pact re-sends them. Default 10 000. */
+  /**
+   * Updates waiting or running at most; past it, webhooks get 503 and Pact re-sends them. Default
+   * 10 000. With a durable inbox (`redisState`) it bounds the updates this process has answered for
+   * in the lines it works but not run yet, so a flood it cannot keep up with is shed, not queued
+   * without end.
+   */
   maxQueuedUpdates?: number | undefined;
   /** How long a handled update is remembered against redeliveries, in ms. Default one hour (Pact retries for 10 minutes). */
   dedupTtlMs?: number | undefined;

@@ -40,6 +40,12 @@ export class InboxRunner implements UpdateRunner {
   readonly #awaited = new Map<string, (outcome: RunOutcome) => void>();
   readonly #sweeper: NodeJS.Timeout;
   #free: number;
+  /**
+   * Updates this process admitted to lines it works and has not run yet: its backlog, held to
+   * `maxQueuedUpdates` as the memory runner's queue is. Entries other processes admitted to those
+   * lines run here too and count the backlog down, so it errs low, never refusing for nothing.
+   */
+  #behind = 0;
   #stopping = false;
   /** Set once `shutdown` stopped waiting: what finishes later is left for another process. */
   #late = false;
@@ -70,6 +76,10 @@ export class InboxRunner implements UpdateRunner {
     const { companyId, events } = this.#deps;
     // Updates outside any conversation (delivery jobs) wait in a line of their own.
     const line = lineOf(update, companyId) ?? `${companyId}:update:${id}`;
+    // Past its bound, a process refuses more work (Pact re-sends it) rather than answering for
+    // updates faster than it runs them: the inbox would grow without end, and each answered
+    // update wait ever longer for its handler.
+    if (this.#behind >= this.#deps.options.maxQueuedUpdates) return { status: 'busy' };
     // Only a line this process neither holds nor is taking: the inbox counts a turn held under
     // this process's name as one whose answer was lost, and takes it anew.
     const take =
@@ -95,6 +105,7 @@ export class InboxRunner implements UpdateRunner {
       return { status: 'duplicate' };
     }
     if (admission.status === 'queued' && !admission.fresh) return { status: 'queued' };
+    if (admission.status === 'taken' || this.#held.has(line)) this.#behind++;
     this.#deps.observe(update);
     if (events.listenerCount('update') > 0) events.emit('update', { update, id });
     if (admission.status === 'queued') {
@@ -126,6 +137,7 @@ export class InboxRunner implements UpdateRunner {
       const startedAt = performance.now();
       this.#deps.trace?.started(entry.update, entry.id);
       const outcome = await this.#run(turn);
+      if (this.#behind > 0) this.#behind--;
       if (outcome === 'retry') {
         // Not run to the end (the state failed, or the turn was lost): the entry stays queued.
         this.#deps.trace?.ended(entry.update, entry.id, 'retry');
