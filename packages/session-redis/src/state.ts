@@ -112,7 +112,12 @@ export class RedisState implements BotState {
     return guarded('read', async () => (await this.#redis.get(name)) ?? undefined);
   }
 
-  /** Reads a value at once when the caller's turn read it (see `peekValue`); else not known. */
+  /**
+   * Reads a value at once when the caller's turn read it (see `peekValue`); else not known. The
+   * core's alone: not part of the documented API.
+   *
+   * @hidden
+   */
   [PEEK_VALUE](key: string, options?: ValueOptions): string | undefined | typeof NOT_KNOWN {
     const values = options?.lock?.values;
     if (values?.place !== this.#place) return NOT_KNOWN;
