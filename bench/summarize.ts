@@ -87,7 +87,8 @@ function collect(name: string, runs: CaseFile[]): Figures {
         add(figures, 'per-core pactbot / Telegraf', run, round(bot.perCore / telegraf.perCore, 3));
     }
     for (const row of result.throughput ?? []) {
-      const rps = row['webhooks/s'];
+      // The redis case counts echoes handled ('echoes/s'); its results before that, webhooks answered.
+      const rps = row['echoes/s'] ?? row['webhooks/s'];
       const cpu = row['bot cpu'];
       if (typeof rps === 'number' && typeof cpu === 'number')
         add(
