@@ -29,3 +29,4 @@ export {
 export { sanitizeBody, MAX_WEBHOOK_DEPTH } from './webhook/json.js';
 export { RateBudgetTable } from './api/rate-budgets.js';
 export { lineValueKey } from './state/line-value-key.js';
+export { PEEK_VALUE, NOT_KNOWN, type PeekableState } from './state/peek-value.js';

@@ -11,7 +11,7 @@ import { LuaScript, NOW_MS } from './lua-script.js';
  * `{'present'}` (queued or running already), `{'queued', held}` (held: 1 when someone holds the
  * line, who will find the entry before letting go), or `{'taken', ticket, head, session, menu}`
  * (the turn is the caller's; `head` may be an older entry, and is '' when it is the entry just
-admitted: the caller has that one already, so it is not sent back).
+ * admitted: the caller has that one already, so it is not sent back).
  */
 export const ADMIT = new LuaScript(`
 local state = redis.call('GET', KEYS[1])

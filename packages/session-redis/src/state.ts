@@ -10,6 +10,7 @@ import {
   type UpdateClaim,
   type ValueOptions,
 } from '@pactbot/core';
+import { NOT_KNOWN, PEEK_VALUE } from '@pactbot/core/internal';
 import { RedisClaims } from './claims.js';
 import { connect, type RedisClient, type RedisInput } from './connection.js';
 import { guarded } from './errors.js';
@@ -17,7 +18,6 @@ import { KeyNames } from './keys.js';
 import { RedisInbox } from './inbox.js';
 import { RedisLocks } from './locks.js';
 import { LuaScript } from './lua-script.js';
-import { NOT_KNOWN, PEEK_VALUE } from './peek-value.js';
 import { placeOf } from './place.js';
 import { RedisRateLimiter } from './rate-limiter.js';
 

@@ -3,8 +3,8 @@ import type { ValueOptions } from './types.js';
 /**
  * The key of a state's look at a value that needs no round trip: the memory state knows its
  * values at once, the Redis state those its caller's turn read when it was taken. A state
- * without it is asked with `getValue` as ever. A registered symbol, exported by no entry point:
- * @pactbot/session-redis names the same one (`Symbol.for`), and it is no promise of the public API.
+ * without it is asked with `getValue` as ever. Shared with @pactbot/session-redis through
+ * `@pactbot/core/internal`; no promise of the public API.
  */
 export const PEEK_VALUE: unique symbol = Symbol.for('pactbot.state.peekValue');
 
