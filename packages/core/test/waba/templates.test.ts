@@ -4,7 +4,7 @@ import { startBot, type BotFixture } from '@pactbot/testkit/support/bot-fixture'
 import { messageNew } from '@pactbot/testkit/support/webhooks';
 import { v2Incoming } from '@pactbot/testkit/support/v2-sends';
 import { reference } from '../fixtures/reference-responses.js';
-import { referenceV2 } from '../api/v2/reference-v2.js';
+import { referenceV2 } from '@pactbot/testkit/support/reference-v2';
 
 let fixture: BotFixture | undefined;
 afterEach(async () => {

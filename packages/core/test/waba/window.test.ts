@@ -4,7 +4,7 @@ import { startBot, type BotFixture } from '@pactbot/testkit/support/bot-fixture'
 import { webhooks } from '@pactbot/testkit/support/reference-webhooks';
 import { messageNew } from '@pactbot/testkit/support/webhooks';
 import { reference } from '../fixtures/reference-responses.js';
-import { referenceV2 } from '../api/v2/reference-v2.js';
+import { referenceV2 } from '@pactbot/testkit/support/reference-v2';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -10,7 +10,7 @@ import {
 } from '@pactbot/core';
 import { RateBudgetTable } from '@pactbot/core/internal';
 import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
-import { assembledAuthAnswers, referenceV2 as ref } from './reference-v2.js';
+import { assembledAuthAnswers, referenceV2 as ref } from '@pactbot/testkit/support/reference-v2';
 
 describe('LocalRateLimiter with several windows (fake time)', () => {
   beforeEach(() => {

@@ -14,7 +14,7 @@ import {
   type V2Webhook,
 } from '@pactbot/core';
 import { PactStub, startPactStub } from '@pactbot/testkit/support/pact-stub';
-import { assembledAuthAnswers, referenceV2 as ref } from './reference-v2.js';
+import { assembledAuthAnswers, referenceV2 as ref } from '@pactbot/testkit/support/reference-v2';
 
 const TOKEN = 'tok-v2-0123456789';
 let stub: PactStub;

@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { PactApiError, PactClient, type PactErrorEntry, type RateLimiter } from '@pactbot/core';
 import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
-import { referenceV2 as ref } from './reference-v2.js';
+import { referenceV2 as ref } from '@pactbot/testkit/support/reference-v2';
 
 let stub: PactStub;
 const clients: PactClient[] = [];

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PactClient } from '@pactbot/core';
 import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
-import { referenceV2 as ref } from './reference-v2.js';
+import { referenceV2 as ref } from '@pactbot/testkit/support/reference-v2';
 
 let stub: PactStub;
 let client: PactClient;

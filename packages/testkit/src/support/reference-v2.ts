@@ -66,6 +66,7 @@ const auth = {
   pages: null,
 };
 
+/** The reference's example answers, by endpoint and object, as printed. */
 export const referenceV2 = {
   conversationObject: { conversation },
   conversationsList: {
