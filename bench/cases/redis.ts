@@ -19,7 +19,7 @@ import { startServer, stopAll } from '../lib/child.js';
 import { PACTBOT_FRESH_FOR, runOnce, type Contestant } from '../lib/compare.js';
 import { load, type LoadResult } from '../lib/load.js';
 import { printTable, printTargets, target } from '../lib/report.js';
-import { startRoundTripRelay } from '../lib/round-trips.js';
+import { startRoundTripRelay } from '@pactbot/testkit/support/round-trip-relay';
 import { median, round, spread } from '../lib/stats.js';
 
 /** One process on Redis state and sessions against the same process on memory state. */
