@@ -4,7 +4,7 @@ import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { session, type BotOptions, type Context, type SessionFlavor } from '@pactbot/core';
 import { RedisSessionStore, redisState, type RedisState } from '@pactbot/session-redis';
-import { startBot, type BotFixture } from '@pactbot/testkit/support/bot-fixture';
+import { acceptedJob, startBot, type BotFixture } from '@pactbot/testkit/support/bot-fixture';
 import { countHandled, type HandledCounter } from '@pactbot/testkit/support/handled';
 import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
 import {
@@ -33,25 +33,10 @@ const text = (conversation: number, i: number) => `c${conversation}-u${i}`;
  * to 700 ms in the tenth, so the conversations are at different points when the stop comes.
  */
 function slowPact(stub: PactStub): void {
-  let nextJob = 1;
   stub.route('POST', /^\/p1\/companies\/\d+\/conversations\/\d+\/messages$/, async (req) => {
     const conversationId = Number(req.path.split('/')[5]);
     await sleep(250 + 50 * CONVERSATIONS.indexOf(conversationId));
-    return {
-      body: {
-        status: 'ok',
-        data: {
-          id: nextJob++,
-          company_id: 42,
-          channel: { id: 1, type: 'whatsapp' },
-          conversation_id: conversationId,
-          state: 'trying_deliver',
-          message_id: null,
-          details: null,
-          created_at: 1510396057,
-        },
-      },
-    };
+    return acceptedJob(conversationId);
   });
 }
 

@@ -35,26 +35,30 @@ export interface BotFixture<C extends Context = Context> {
 const agent = new Agent({ connections: 256 });
 let nextJob = 1;
 
+/** Pact's answer to an accepted message send: the delivery job, numbered in order. */
+export function acceptedJob(conversationId: number): { body: unknown } {
+  return {
+    body: {
+      status: 'ok',
+      data: {
+        id: nextJob++,
+        company_id: 42,
+        channel: { id: 1, type: 'whatsapp' },
+        conversation_id: conversationId,
+        state: 'trying_deliver',
+        message_id: null,
+        details: null,
+        created_at: 1510396057,
+      },
+    },
+  };
+}
+
 /** Makes the stand-in accept every message send, answering with the next delivery job. */
 export function acceptSends(stub: PactStub): void {
-  stub.route('POST', /^\/p1\/companies\/\d+\/conversations\/\d+\/messages$/, (req) => {
-    const conversationId = Number(req.path.split('/')[5]);
-    return {
-      body: {
-        status: 'ok',
-        data: {
-          id: nextJob++,
-          company_id: 42,
-          channel: { id: 1, type: 'whatsapp' },
-          conversation_id: conversationId,
-          state: 'trying_deliver',
-          message_id: null,
-          details: null,
-          created_at: 1510396057,
-        },
-      },
-    };
-  });
+  stub.route('POST', /^\/p1\/companies\/\d+\/conversations\/\d+\/messages$/, (req) =>
+    acceptedJob(Number(req.path.split('/')[5])),
+  );
 }
 
 /** Starts a bot wired to a stand-in of Pact: its own, or `shared.stub` (which it then does not close). */
