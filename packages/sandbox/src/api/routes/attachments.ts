@@ -1,9 +1,8 @@
-import { basename } from 'node:path';
 import { ApiError } from '../api-error.js';
 import type { Params } from '../params.js';
 import type { Route } from '../router.js';
+import { uploadSource } from '../upload-source.js';
 import { httpUrl } from '../../util/http-url.js';
-import { mimeTypeOf } from '../../util/mime.js';
 import { conversationOf } from './lookup.js';
 
 function bad(message: string): ApiError {
@@ -67,29 +66,7 @@ export const attachmentRoutes: Route[] = [
         conversation_id: conversation.external_id,
         push_to_talk: pushToTalk,
       };
-      const attachment = file
-        ? store.addAttachment(
-            {
-              ...base,
-              file_name: file.name,
-              mime_type:
-                file.type === 'application/octet-stream' ? mimeTypeOf(file.name) : file.type,
-              size: file.bytes.length,
-              bytes: file.bytes,
-            },
-            urlOf,
-          )
-        : store.addAttachment(
-            {
-              ...base,
-              file_name: decodeURIComponent(basename(fileUrl!.pathname)) || 'file',
-              mime_type: mimeTypeOf(fileUrl!.pathname),
-              size: null,
-              bytes: null,
-              url: fileUrl!.toString(),
-            },
-            urlOf,
-          );
+      const attachment = store.addAttachment({ ...base, ...uploadSource(file, fileUrl) }, urlOf);
       return { body: { status: 'ok', data: { external_id: attachment.external_id } } };
     },
   },

@@ -1,9 +1,8 @@
-import { basename } from 'node:path';
 import { httpUrl } from '../../../util/http-url.js';
-import { mimeTypeOf } from '../../../util/mime.js';
 import { ApiError } from '../../api-error.js';
 import { Params } from '../../params.js';
 import type { Route } from '../../router.js';
+import { uploadSource } from '../../upload-source.js';
 import { companyParam } from '../lookup.js';
 import { UPLOAD_LIMITS } from '../rate-limits.js';
 import { attachmentV2 } from '../shapes.js';
@@ -75,29 +74,7 @@ export const attachmentRoutes: Route[] = [
         ...(height !== undefined ? { height } : {}),
       };
       const { store, fileUrl: urlOf } = ctx.services;
-      const attachment = file
-        ? store.addAttachment(
-            {
-              ...base,
-              file_name: file.name,
-              mime_type:
-                file.type === 'application/octet-stream' ? mimeTypeOf(file.name) : file.type,
-              size: file.bytes.length,
-              bytes: file.bytes,
-            },
-            urlOf,
-          )
-        : store.addAttachment(
-            {
-              ...base,
-              file_name: decodeURIComponent(basename(fileUrl!.pathname)) || 'file',
-              mime_type: mimeTypeOf(fileUrl!.pathname),
-              size: null,
-              bytes: null,
-              url: fileUrl!.toString(),
-            },
-            urlOf,
-          );
+      const attachment = store.addAttachment({ ...base, ...uploadSource(file, fileUrl) }, urlOf);
       return { body: { attachment: attachmentV2(attachment) } };
     },
   },
