@@ -1,85 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
-import net from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPactStub, type PactStub } from '@pactbot/testkit/support/pact-stub';
 import { acceptV2Sends, v2Incoming, v2Sends } from '@pactbot/testkit/support/v2-sends';
+import { freePort, killDemos, startDemo } from './demo-process.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const running: ChildProcess[] = [];
 let stub: PactStub | undefined;
 
 afterEach(async () => {
-  for (const child of running.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-  }
+  await killDemos();
   await stub?.close();
   stub = undefined;
 });
-
-/** Runs the demo as `npm start` does, with `env` over an environment without the demo's settings. */
-function startDemo(env: Record<string, string>) {
-  const base = { ...process.env };
-  for (const name of Object.keys(base)) {
-    if (/^(PACT_|PUBLIC_WEBHOOK_URL$|WEBHOOK_SECRET$|REDIS_|PORT$|HOST$)/.test(name)) {
-      delete base[name];
-    }
-  }
-  const child = spawn(
-    process.execPath,
-    ['--conditions=pactbot-source', '--import', 'tsx', 'examples/showcase/main.ts'],
-    { cwd: root, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  running.push(child);
-  let stdout = '';
-  let stderr = '';
-  const waiters: Array<() => void> = [];
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    for (const waiter of waiters.splice(0)) waiter();
-  });
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  return {
-    get stdout() {
-      return stdout;
-    },
-    get stderr() {
-      return stderr;
-    },
-    exited,
-    /** Resolves once `pattern` is printed; rejects when the demo exits without printing it. */
-    async printed(pattern: RegExp): Promise<void> {
-      while (!pattern.test(stdout)) {
-        const more = new Promise<void>((resolve) => waiters.push(resolve));
-        if (await Promise.race([more.then(() => false), exited.then(() => true)])) {
-          if (pattern.test(stdout)) return;
-          throw new Error(
-            `the demo exited without printing ${String(pattern)}:\n${stdout}\n${stderr}`,
-          );
-        }
-      }
-    },
-    stop(): Promise<number | null> {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
-
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 /**
  * A stand-in of Pact's v2 company webhooks: none at first; a created one starts inactive, and

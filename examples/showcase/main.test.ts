@@ -1,96 +1,17 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { Sandbox } from '@pactbot/sandbox';
+import { freePort, killDemos, startDemo } from './demo-process.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const running: ChildProcess[] = [];
 const cleanups: Array<() => Promise<unknown>> = [];
 
 afterEach(async () => {
-  for (const child of running.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    }
-  }
+  await killDemos();
   for (const cleanup of cleanups.splice(0)) await cleanup();
 });
-
-/** Runs the demo as `npm start` does (after the install), with `env` over a clean environment. */
-function startDemo(env: Record<string, string>) {
-  const base = { ...process.env };
-  for (const name of [
-    'PORT',
-    'HOST',
-    'PACT_TOKEN',
-    'PACT_COMPANY_ID',
-    'PUBLIC_WEBHOOK_URL',
-    'WEBHOOK_SECRET',
-    'PACT_API_URL',
-    'PACT_API_VERSION',
-    'REDIS_URL',
-    'REDIS_PREFIX',
-  ]) {
-    delete base[name];
-  }
-  const child = spawn(
-    process.execPath,
-    ['--conditions=pactbot-source', '--import', 'tsx', 'examples/showcase/main.ts'],
-    { cwd: root, env: { ...base, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  running.push(child);
-  let stdout = '';
-  let stderr = '';
-  const waiters: Array<() => void> = [];
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    for (const waiter of waiters.splice(0)) waiter();
-  });
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  return {
-    get stdout() {
-      return stdout;
-    },
-    get stderr() {
-      return stderr;
-    },
-    exited,
-    /** Resolves with the first match of `pattern` in the output, as soon as it is printed. */
-    async printed(pattern: RegExp): Promise<RegExpExecArray> {
-      for (;;) {
-        const match = pattern.exec(stdout);
-        if (match) return match;
-        const more = new Promise<void>((resolve) => waiters.push(resolve));
-        const ended = await Promise.race([more.then(() => false), exited.then(() => true)]);
-        if (ended && !pattern.test(stdout)) {
-          throw new Error(
-            `the demo exited without printing ${String(pattern)}:\n${stdout}\n${stderr}`,
-          );
-        }
-      }
-    },
-    async stop(): Promise<number | null> {
-      child.kill('SIGTERM');
-      return exited;
-    },
-  };
-}
-
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as net.AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 interface PageState {
   conversations: Array<{
