@@ -131,6 +131,13 @@ function digest(value: unknown): string {
   return createHash('sha1').update(JSON.stringify(value)).digest('base64url');
 }
 
+/** A v1 conversation's channel, as its webhooks name it (none when it has lost its channel). */
+const v1ConversationChannel = (data: {
+  channel_id: number | null;
+  channel_type: ChannelRef['type'];
+}): ChannelRef | undefined =>
+  data.channel_id === null ? undefined : { id: data.channel_id, type: data.channel_type };
+
 const v2Conversation = (
   u: V2ConversationCreateUpdate | V2ConversationChangeUpdate | V2ConversationDeleteUpdate,
 ): ChannelRef => ({ id: 0, type: u.object.provider });
@@ -178,12 +185,7 @@ export const UPDATE_KINDS: { readonly [K in UpdateKind]: KindRow<UpdatesOfKind[K
     identity: (u) =>
       isV1(u) ? `conversation:new:${u.data.external_id}` : `v2:conversation:create:${u.object.id}`,
     conversationId: (u) => (isV1(u) ? u.data.external_id : u.object.id),
-    channel: (u) =>
-      isV1(u)
-        ? u.data.channel_id === null
-          ? undefined
-          : { id: u.data.channel_id, type: u.data.channel_type }
-        : v2Conversation(u),
+    channel: (u) => (isV1(u) ? v1ConversationChannel(u.data) : v2Conversation(u)),
   },
   'conversation:update': {
     on: ['conversation:update'],
@@ -191,12 +193,7 @@ export const UPDATE_KINDS: { readonly [K in UpdateKind]: KindRow<UpdatesOfKind[K
     // when, say, the conversation is archived).
     identity: () => undefined,
     conversationId: (u) => (isV1(u) ? u.data.external_id : u.object.id),
-    channel: (u) =>
-      isV1(u)
-        ? u.data.channel_id === null
-          ? undefined
-          : { id: u.data.channel_id, type: u.data.channel_type }
-        : v2Conversation(u),
+    channel: (u) => (isV1(u) ? v1ConversationChannel(u.data) : v2Conversation(u)),
   },
   'conversation:delete': {
     on: ['conversation:delete'],
@@ -245,19 +242,13 @@ export const UPDATE_KINDS: { readonly [K in UpdateKind]: KindRow<UpdatesOfKind[K
         ? `group_conversation:new:${u.data.external_id}`
         : `v2:conversation:create:${u.object.id}`,
     conversationId: (u) => (isV1(u) ? u.data.external_id : u.object.id),
-    channel: (u) =>
-      isV1(u)
-        ? u.data.channel_id === null
-          ? undefined
-          : { id: u.data.channel_id, type: u.data.channel_type }
-        : v2Conversation(u),
+    channel: (u) => (isV1(u) ? v1ConversationChannel(u.data) : v2Conversation(u)),
   },
   'group_member:new': {
     on: ['group_conversation_contact:new'],
     identity: () => undefined,
     conversationId: (u) => u.data.conversation_id,
-    channel: (u) =>
-      u.data.channel_id === null ? undefined : { id: u.data.channel_id, type: u.data.channel_type },
+    channel: (u) => v1ConversationChannel(u.data),
   },
   'auth:create': authRow('create'),
   'auth:update': authRow('update'),
