@@ -18,7 +18,7 @@ import {
   type ConversationData,
 } from '@grammyjs/conversations';
 import { Bot, webhookCallback, type Context } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
+import { BENCH_BOT_INFO } from './grammy-bot-info.js';
 import { answer, config, count, serve } from '../lib/child-kit.js';
 import {
   afterAnswer,
@@ -30,17 +30,6 @@ import {
 } from './dialog-texts.js';
 
 const { apiUrl, questions, storage = 'objects' } = config<DialogServerConfig>();
-const botInfo = {
-  id: 7000001,
-  is_bot: true,
-  first_name: 'Bench',
-  username: 'bench_bot',
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-} as UserFromGetMe;
 
 type Stored = VersionedState<ConversationData>;
 const map = new Map<string, Stored | string>();
@@ -61,7 +50,10 @@ const adapter: VersionedStateStorage<string, ConversationData> =
       };
 
 type OuterContext = ConversationFlavor<Context>;
-const bot = new Bot<OuterContext>('bench-token', { botInfo, client: { apiRoot: apiUrl } });
+const bot = new Bot<OuterContext>('bench-token', {
+  botInfo: BENCH_BOT_INFO,
+  client: { apiRoot: apiUrl },
+});
 bot.catch(() => count('errors'));
 
 async function quiz(

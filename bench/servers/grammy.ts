@@ -6,23 +6,12 @@
  */
 import http from 'node:http';
 import { Bot, webhookCallback } from 'grammy';
-import type { UserFromGetMe } from 'grammy/types';
+import { BENCH_BOT_INFO } from './grammy-bot-info.js';
 import { config, count, serve } from '../lib/child-kit.js';
 
 const { apiUrl } = config<{ apiUrl: string }>();
-const botInfo = {
-  id: 7000001,
-  is_bot: true,
-  first_name: 'Bench',
-  username: 'bench_bot',
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-} as UserFromGetMe;
 
-const bot = new Bot('bench-token', { botInfo, client: { apiRoot: apiUrl } });
+const bot = new Bot('bench-token', { botInfo: BENCH_BOT_INFO, client: { apiRoot: apiUrl } });
 bot.on('message:text', (ctx) => {
   count('handled');
   return ctx.reply(`You said: ${ctx.message.text}`);
